@@ -3,7 +3,8 @@ package io.tinyalloc.spi;
 /**
  * A table of size classes: the block sizes that small allocations are rounded up to.
  *
- * <p>Sizes are strictly ascending multiples of 8 bytes; the first is 8 or 16. The engine reads
+ * <p>Sizes are strictly ascending; the first may be 8 bytes, every other is a multiple of 16, so
+ * that every block of 16 bytes or more is 16-byte aligned. The engine reads
  * the table once, when it starts, and builds its own lookup tables from it, so an
  * implementation need not be fast. Requests above the largest class are <em>large</em>: mapped
  * on their own.

@@ -1,0 +1,705 @@
+package io.tinyalloc.core;
+
+import static io.tinyalloc.core.NativeMemory.getLongPlain;
+import static io.tinyalloc.core.NativeMemory.putLongPlain;
+import static io.tinyalloc.core.PageDescriptor.ACTIVE;
+import static io.tinyalloc.core.PageDescriptor.FREE;
+import static io.tinyalloc.core.PageDescriptor.FULL;
+import static io.tinyalloc.core.PageDescriptor.NOTIFY;
+import static io.tinyalloc.core.PageDescriptor.freeListPlain;
+import static io.tinyalloc.core.PageDescriptor.setFreeListPlain;
+import static io.tinyalloc.core.PageDescriptor.setUsedPlain;
+import static io.tinyalloc.core.PageDescriptor.usedPlain;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The front end that serves small allocations: one per platform thread, or one of a few shared
+ * by virtual threads. A heap owns segments, whose pages it assigns to size classes.
+ *
+ * <p><b>Who touches what.</b> The owner (the heap's thread, or whoever holds {@link #lock} for a
+ * shared heap) alone reads and writes {@link #current}, the class queues and the pages assigned
+ * to classes: that is the fast path, with plain accesses and no lock. Free pages, the purge
+ * list and the lists of segments are also touched by the background purger, so the owner
+ * changes them under {@link #lock}, on its slow paths only. Other threads touch a heap only
+ * through {@link #pushNotified}, one CAS.
+ *
+ * <p><b>Lifecycle.</b> A heap is {@link #OWNED} by a live thread, {@link #SHARED} by virtual
+ * threads, or {@link #ABANDONED} after its thread died; {@link #BUSY} while someone adopts or
+ * reclaims it. An abandoned heap keeps its segments: its empty pages are reclaimed and purged
+ * by maintenance, and a new thread adopts it before a new heap is made, so the number of heaps
+ * never exceeds the number of threads alive at once plus the shared ones.
+ */
+final class Heap {
+
+    static final int OWNED = 0;
+    static final int ABANDONED = 1;
+    static final int BUSY = 2;
+    static final int SHARED = 3;
+
+    /** Blocks carved at least per extension, so that a page of big blocks is not extended one by one. */
+    private static final int MIN_EXTEND_BLOCKS = 4;
+
+    final int index;
+    final ReentrantLock lock = new ReentrantLock();
+    final AtomicInteger state;
+
+    /** Per size class, the page that the fast path allocates from; the engine's empty page when none. */
+    final long[] current;
+
+    private final EngineAllocator engine;
+    private final long[] queueHeads;
+    private final long[] queueTails;
+    /** Per page kind, the first segment of this heap that has free pages. Guarded by {@link #lock}. */
+    private final long[] segmentsWithFreePages;
+    /** This heap's segments. Guarded by {@link #lock}. */
+    private final LongList segments = new LongList();
+    /** Pages that received a remote free while full (or while the heap had no owner). */
+    private final AtomicLong notified = new AtomicLong();
+    /**
+     * Per page kind, the free pages waiting to be purged, oldest first: purging takes from the
+     * head, reuse from the tail (the most recently freed page, likely still in cache). Guarded by
+     * {@link #lock}.
+     */
+    private final long[] purgeHeads;
+    private final long[] purgeTails;
+    private long lastTickNanos;
+    /** Slow paths left before the next look at the clock. */
+    private int slowPathsUntilClock;
+
+    /** The owning thread; null when shared or abandoned. Written under BUSY, read by maintenance. */
+    private volatile Thread owner;
+    private long ownerThreadId;
+
+    Heap(EngineAllocator engine, int index, Thread owner) {
+        this.engine = engine;
+        this.index = index;
+        int classes = engine.table.count();
+        this.current = new long[classes];
+        Arrays.fill(current, engine.emptyPage);
+        this.queueHeads = new long[classes];
+        this.queueTails = new long[classes];
+        this.segmentsWithFreePages = new long[engine.pageShifts.length];
+        this.purgeHeads = new long[engine.pageShifts.length];
+        this.purgeTails = new long[engine.pageShifts.length];
+        this.owner = owner;
+        this.ownerThreadId = owner == null ? SegmentDescriptor.NO_OWNER : owner.threadId();
+        this.state = new AtomicInteger(owner == null ? SHARED : OWNED);
+        this.lastTickNanos = System.nanoTime();
+    }
+
+    Thread owner() {
+        return owner;
+    }
+
+    boolean isOwnerless() {
+        return owner == null && state.get() != SHARED;
+    }
+
+    // ------------------------------------------------------------------ allocation slow path
+
+    /**
+     * Allocates a block of a class whose current page has no free block: collects remote
+     * frees, walks the class queue, takes a new page if needed.
+     */
+    long allocateSlow(int sizeClass) {
+        collectNotified();
+        long page = findPageWithFreeBlock(sizeClass);
+        long block = freeListPlain(page);
+        setFreeListPlain(page, getLongPlain(block));
+        setUsedPlain(page, usedPlain(page) + 1);
+        tickIfDue();
+        return block;
+    }
+
+    private long findPageWithFreeBlock(int sizeClass) {
+        long page = queueHeads[sizeClass];
+        while (page != 0) {
+            if (hasFreeBlock(page)) {
+                current[sizeClass] = page;
+                return page;
+            }
+            long next = PageDescriptor.queueNext(page);
+            if (markFull(page, sizeClass)) {
+                page = next;
+            }
+            // else a remote free arrived in between: look at the same page again
+        }
+        page = takeFreePage(sizeClass);
+        current[sizeClass] = page;
+        if (!hasFreeBlock(page)) {
+            throw new IllegalStateException("a fresh page has no block: " + describePage(page));
+        }
+        return page;
+    }
+
+    private boolean hasFreeBlock(long page) {
+        return freeListPlain(page) != 0 || collectThreadFree(page) > 0 || extend(page);
+    }
+
+    /**
+     * Takes a page with no free block off its queue and asks remote freers to notify this heap,
+     * with one CAS that fails if a remote free got there first.
+     */
+    private boolean markFull(long page, int sizeClass) {
+        if (!PageDescriptor.casThreadFree(page, 0, NOTIFY)) {
+            return false;
+        }
+        unlinkFromQueue(page, sizeClass);
+        PageDescriptor.setState(page, FULL);
+        return true;
+    }
+
+    /** Moves the blocks that other threads freed to the local free list; returns how many. */
+    private int collectThreadFree(long page) {
+        if (PageDescriptor.threadFreeVolatile(page) == 0) {
+            return 0;
+        }
+        long list = PageDescriptor.getAndSetThreadFree(page, 0) & ~NOTIFY;
+        if (list == 0) {
+            return 0;
+        }
+        int count = 1;
+        long tail = list;
+        for (long next = getLongPlain(tail); next != 0; next = getLongPlain(tail)) {
+            tail = next;
+            count++;
+        }
+        putLongPlain(tail, freeListPlain(page));
+        setFreeListPlain(page, list);
+        setUsedPlain(page, usedPlain(page) - count);
+        PageDescriptor.addPendingRemote(page, -count);
+        return count;
+    }
+
+    /** Carves the next few never-used blocks of the page into its free list. */
+    private boolean extend(long page) {
+        long next = PageDescriptor.extendNext(page);
+        long end = PageDescriptor.extendEnd(page);
+        if (next >= end) {
+            return false;
+        }
+        int blockByteSize = PageDescriptor.blockSize(page);
+        long wanted = Math.max((long) MIN_EXTEND_BLOCKS * blockByteSize, engine.osPageByteSize);
+        long count = Math.min((end - next) / blockByteSize, (wanted + blockByteSize - 1) / blockByteSize);
+        long last = next + (count - 1) * blockByteSize;
+        for (long block = next; block < last; block += blockByteSize) {
+            putLongPlain(block, block + blockByteSize);
+        }
+        putLongPlain(last, 0);
+        setFreeListPlain(page, next);
+        long extended = last + blockByteSize;
+        PageDescriptor.setExtendNext(page, extended);
+        if (extended > PageDescriptor.dirtyEnd(page)) {
+            PageDescriptor.setDirtyEnd(page, extended);
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ free slow paths
+
+    /**
+     * Called by the owner after a local free that emptied the page or went into a page whose
+     * free list was empty (it may be full, and then it goes back on its queue).
+     */
+    void localFreeSlow(long page) {
+        if (PageDescriptor.state(page) == FULL) {
+            PageDescriptor.setState(page, ACTIVE);
+            appendToQueue(page, PageDescriptor.sizeClass(page));
+        }
+        if (usedPlain(page) == 0) {
+            long now = System.nanoTime();
+            pageEmptied(page, now);
+            tickIfDue(now);
+        }
+    }
+
+    /** Called by a thread that freed a block of a full page: queues the page for its owner. */
+    void pushNotified(long page) {
+        if (!PageDescriptor.casNotifyQueued(page)) {
+            return; // already on the stack: the owner will see the new blocks when it takes it
+        }
+        long head;
+        do {
+            head = notified.get();
+            PageDescriptor.setNotifyNext(page, head);
+        } while (!notified.compareAndSet(head, page));
+    }
+
+    private void collectNotified() {
+        if (notified.get() == 0) {
+            return;
+        }
+        long page = notified.getAndSet(0);
+        while (page != 0) {
+            long next = PageDescriptor.notifyNext(page);
+            PageDescriptor.clearNotifyQueuedVolatile(page);
+            collectNotifiedPage(page);
+            page = next;
+        }
+    }
+
+    private void collectNotifiedPage(long page) {
+        int pageState = PageDescriptor.state(page);
+        if (pageState == FREE) {
+            return;
+        }
+        if (isOwnerless()) {
+            reclaimPage(page, System.nanoTime());
+            return;
+        }
+        collectThreadFree(page);
+        if (pageState == FULL && freeListPlain(page) != 0) {
+            PageDescriptor.setState(page, ACTIVE);
+            appendToQueue(page, PageDescriptor.sizeClass(page));
+        }
+        if (usedPlain(page) == 0) {
+            pageEmptied(page, System.nanoTime());
+        }
+    }
+
+    /**
+     * A page has no live block left. The current page of its class stays, so that a loop that
+     * allocates and frees does not give its page back each time; the owner releases it at a tick
+     * once the purge delay has passed. Any other page goes back to its segment at once.
+     */
+    private void pageEmptied(long page, long now) {
+        int sizeClass = PageDescriptor.sizeClass(page);
+        if (current[sizeClass] == page && engine.purgeDelayNanos > 0 && !isOwnerless()) {
+            PageDescriptor.setFreedAt(page, now);
+            return;
+        }
+        releasePage(page, sizeClass, now);
+    }
+
+    private void releasePage(long page, int sizeClass, long now) {
+        unlinkFromQueue(page, sizeClass);
+        if (current[sizeClass] == page) {
+            current[sizeClass] = engine.emptyPage;
+        }
+        lock.lock();
+        try {
+            PageDescriptor.putThreadFreeRelease(page, 0);
+            PageDescriptor.release(page);
+            long segment = engine.segmentOfPage(page);
+            pushFreePage(segment, page);
+            addToPurgeList(page, now);
+            if (engine.purgeDelayNanos == 0) {
+                purgeExpired(now);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ class queues (owner only)
+
+    private void pushQueueFront(long page, int sizeClass) {
+        long head = queueHeads[sizeClass];
+        PageDescriptor.setQueuePrev(page, 0);
+        PageDescriptor.setQueueNext(page, head);
+        if (head != 0) {
+            PageDescriptor.setQueuePrev(head, page);
+        } else {
+            queueTails[sizeClass] = page;
+        }
+        queueHeads[sizeClass] = page;
+    }
+
+    private void appendToQueue(long page, int sizeClass) {
+        long tail = queueTails[sizeClass];
+        PageDescriptor.setQueueNext(page, 0);
+        PageDescriptor.setQueuePrev(page, tail);
+        if (tail != 0) {
+            PageDescriptor.setQueueNext(tail, page);
+        } else {
+            queueHeads[sizeClass] = page;
+        }
+        queueTails[sizeClass] = page;
+    }
+
+    private void unlinkFromQueue(long page, int sizeClass) {
+        long prev = PageDescriptor.queuePrev(page);
+        long next = PageDescriptor.queueNext(page);
+        if (prev != 0) {
+            PageDescriptor.setQueueNext(prev, next);
+        } else if (queueHeads[sizeClass] == page) {
+            queueHeads[sizeClass] = next;
+        }
+        if (next != 0) {
+            PageDescriptor.setQueuePrev(next, prev);
+        } else if (queueTails[sizeClass] == page) {
+            queueTails[sizeClass] = prev;
+        }
+        PageDescriptor.setQueueNext(page, 0);
+        PageDescriptor.setQueuePrev(page, 0);
+    }
+
+    // ------------------------------------------------------------------ pages and segments (under lock)
+
+    /** Takes a free page of the right kind, from a segment of this heap or a new one, for a class. */
+    private long takeFreePage(int sizeClass) {
+        int pageKind = engine.table.pageKind(sizeClass);
+        long page;
+        lock.lock();
+        try {
+            page = purgeTails[pageKind];
+            long segment;
+            if (page != 0) {
+                segment = engine.segmentOfPage(page);
+                removeFromPurgeList(page);
+            } else {
+                segment = segmentsWithFreePages[pageKind];
+                if (segment == 0) {
+                    segment = newSegment(pageKind);
+                }
+                page = SegmentDescriptor.pageDescriptor(segment, SegmentDescriptor.freePageHead(segment));
+            }
+            removeFreePage(segment, page);
+            if (PageDescriptor.isReusableFor(page, sizeClass)) {
+                PageDescriptor.reactivate(page);
+            } else {
+                long pageStart = engine.pageStart(page);
+                long pageEnd = pageStart + (1L << SegmentDescriptor.pageShift(segment));
+                if (PageDescriptor.dirtyEnd(page) == pageStart) {
+                    engine.commit(pageStart, pageEnd - pageStart);
+                }
+                PageDescriptor.assign(page, sizeClass, (int) engine.table.blockByteSize(sizeClass), pageStart,
+                        pageEnd);
+            }
+        } finally {
+            lock.unlock();
+        }
+        pushQueueFront(page, sizeClass);
+        return page;
+    }
+
+    private long newSegment(int pageKind) {
+        long segment = engine.acquireSegment();
+        int pageShift = engine.pageShifts[pageKind];
+        int pageCount = (int) (engine.segmentByteSize >>> pageShift);
+        SegmentDescriptor.initSmall(segment, engine.magic, engine.segmentByteSize, pageShift, pageCount, index,
+                ownerThreadId);
+        long headerByteSize = SegmentDescriptor.headerByteSize(pageCount, engine.osPageByteSize);
+        int headerPages = (int) ((headerByteSize + (1L << pageShift) - 1) >>> pageShift);
+        for (int pageIndex = pageCount - 1; pageIndex >= 0; pageIndex--) {
+            long page = SegmentDescriptor.pageDescriptor(segment, pageIndex);
+            PageDescriptor.initFree(page, segment + ((long) pageIndex << pageShift));
+            if (pageIndex >= headerPages) {
+                pushFreePage(segment, page);
+            } else {
+                PageDescriptor.setState(page, PageDescriptor.HEADER);
+            }
+        }
+        segments.add(segment);
+        engine.registerSegment(segment);
+        return segment;
+    }
+
+    private void pushFreePage(long segment, long page) {
+        int pageIndex = engine.pageIndex(segment, page);
+        int head = SegmentDescriptor.freePageHead(segment);
+        PageDescriptor.setNextFreePage(page, head);
+        PageDescriptor.setPrevFreePage(page, SegmentDescriptor.NO_PAGE);
+        if (head != SegmentDescriptor.NO_PAGE) {
+            PageDescriptor.setPrevFreePage(SegmentDescriptor.pageDescriptor(segment, head), pageIndex);
+        }
+        SegmentDescriptor.setFreePageHead(segment, pageIndex);
+        SegmentDescriptor.setFreePageCount(segment, SegmentDescriptor.freePageCount(segment) + 1);
+        if (!SegmentDescriptor.inFreeList(segment)) {
+            linkSegment(segment);
+        }
+    }
+
+    private void removeFreePage(long segment, long page) {
+        int next = PageDescriptor.nextFreePage(page);
+        int prev = PageDescriptor.prevFreePage(page);
+        if (prev != SegmentDescriptor.NO_PAGE) {
+            PageDescriptor.setNextFreePage(SegmentDescriptor.pageDescriptor(segment, prev), next);
+        } else {
+            SegmentDescriptor.setFreePageHead(segment, next);
+        }
+        if (next != SegmentDescriptor.NO_PAGE) {
+            PageDescriptor.setPrevFreePage(SegmentDescriptor.pageDescriptor(segment, next), prev);
+        }
+        int remaining = SegmentDescriptor.freePageCount(segment) - 1;
+        SegmentDescriptor.setFreePageCount(segment, remaining);
+        if (remaining == 0) {
+            unlinkSegment(segment);
+        }
+    }
+
+    private int pageKindOf(long segment) {
+        return engine.pageKindOfShift(SegmentDescriptor.pageShift(segment));
+    }
+
+    private void linkSegment(long segment) {
+        int pageKind = pageKindOf(segment);
+        long head = segmentsWithFreePages[pageKind];
+        SegmentDescriptor.setPrevSegment(segment, 0);
+        SegmentDescriptor.setNextSegment(segment, head);
+        if (head != 0) {
+            SegmentDescriptor.setPrevSegment(head, segment);
+        }
+        segmentsWithFreePages[pageKind] = segment;
+        SegmentDescriptor.setInFreeList(segment, true);
+    }
+
+    private void unlinkSegment(long segment) {
+        long prev = SegmentDescriptor.prevSegment(segment);
+        long next = SegmentDescriptor.nextSegment(segment);
+        if (prev != 0) {
+            SegmentDescriptor.setNextSegment(prev, next);
+        } else {
+            segmentsWithFreePages[pageKindOf(segment)] = next;
+        }
+        if (next != 0) {
+            SegmentDescriptor.setPrevSegment(next, prev);
+        }
+        SegmentDescriptor.setInFreeList(segment, false);
+    }
+
+    // ------------------------------------------------------------------ purging (under lock)
+
+    private int pageKindOfPage(long page) {
+        return pageKindOf(engine.segmentOfPage(page));
+    }
+
+    private void addToPurgeList(long page, long now) {
+        if (PageDescriptor.onPurgeList(page)) {
+            removeFromPurgeList(page);
+        }
+        int pageKind = pageKindOfPage(page);
+        long tail = purgeTails[pageKind];
+        PageDescriptor.setFreedAt(page, now);
+        PageDescriptor.setPurgeNext(page, 0);
+        PageDescriptor.setPurgePrev(page, tail);
+        if (tail != 0) {
+            PageDescriptor.setPurgeNext(tail, page);
+        } else {
+            purgeHeads[pageKind] = page;
+        }
+        purgeTails[pageKind] = page;
+        PageDescriptor.setOnPurgeList(page, true);
+    }
+
+    private void removeFromPurgeList(long page) {
+        int pageKind = pageKindOfPage(page);
+        long prev = PageDescriptor.purgePrev(page);
+        long next = PageDescriptor.purgeNext(page);
+        if (prev != 0) {
+            PageDescriptor.setPurgeNext(prev, next);
+        } else {
+            purgeHeads[pageKind] = next;
+        }
+        if (next != 0) {
+            PageDescriptor.setPurgePrev(next, prev);
+        } else {
+            purgeTails[pageKind] = prev;
+        }
+        PageDescriptor.setOnPurgeList(page, false);
+    }
+
+    /**
+     * Purges the free pages whose delay has passed, oldest first, and gives back segments that are
+     * left entirely free and clean. Caller holds {@link #lock}.
+     */
+    void purgeExpired(long now) {
+        long delay = engine.purgeDelayNanos;
+        if (delay == io.tinyalloc.spi.PurgePolicy.NEVER) {
+            return;
+        }
+        for (int pageKind = 0; pageKind < purgeHeads.length; pageKind++) {
+            while (purgeHeads[pageKind] != 0 && now - PageDescriptor.freedAt(purgeHeads[pageKind]) >= delay) {
+                long page = purgeHeads[pageKind];
+                removeFromPurgeList(page);
+                engine.purgePage(page);
+                releaseSegmentIfUnused(engine.segmentOfPage(page));
+            }
+        }
+    }
+
+    private void releaseSegmentIfUnused(long segment) {
+        int pageCount = SegmentDescriptor.pageCount(segment);
+        int usablePages = 0;
+        for (int pageIndex = 0; pageIndex < pageCount; pageIndex++) {
+            long page = SegmentDescriptor.pageDescriptor(segment, pageIndex);
+            int pageState = PageDescriptor.state(page);
+            if (pageState == PageDescriptor.HEADER) {
+                continue;
+            }
+            if (pageState != FREE || PageDescriptor.onPurgeList(page)
+                    || PageDescriptor.dirtyEnd(page) != engine.pageStart(page)) {
+                return;
+            }
+            usablePages++;
+        }
+        if (usablePages != SegmentDescriptor.freePageCount(segment)) {
+            return;
+        }
+        if (SegmentDescriptor.inFreeList(segment)) {
+            unlinkSegment(segment);
+        }
+        segments.remove(segment);
+        engine.releaseSegment(segment);
+    }
+
+    // ------------------------------------------------------------------ maintenance
+
+    /** Allocation slow paths between two looks at the clock: the clock costs as much as a slow path. */
+    private static final int SLOW_PATHS_PER_CLOCK = 8;
+
+    /** On the owner's allocation slow paths: every few of them, runs {@link #tick} if it is due. */
+    private void tickIfDue() {
+        if (--slowPathsUntilClock <= 0) {
+            slowPathsUntilClock = SLOW_PATHS_PER_CLOCK;
+            tickIfDue(System.nanoTime());
+        }
+    }
+
+    private void tickIfDue(long now) {
+        if (now - lastTickNanos >= engine.tickIntervalNanos) {
+            tick(now);
+        }
+    }
+
+    /**
+     * The owner's periodic work: release emptied current pages whose delay passed, purge, and let
+     * the engine look after abandoned heaps and the large cache.
+     */
+    void tick(long now) {
+        tickLocal(now);
+        engine.maintain(now, this);
+    }
+
+    /** The part of {@link #tick} that concerns this heap only. Caller owns the heap. */
+    void tickLocal(long now) {
+        lastTickNanos = now;
+        releaseIdleCurrentPages(now);
+        lock.lock();
+        try {
+            purgeExpired(now);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void releaseIdleCurrentPages(long now) {
+        long delay = engine.purgeDelayNanos;
+        if (delay == io.tinyalloc.spi.PurgePolicy.NEVER) {
+            return;
+        }
+        for (int sizeClass = 0; sizeClass < current.length; sizeClass++) {
+            long page = current[sizeClass];
+            if (page != engine.emptyPage && usedPlain(page) == 0
+                    && PageDescriptor.threadFreeVolatile(page) == 0
+                    && now - PageDescriptor.freedAt(page) >= delay) {
+                releasePage(page, sizeClass, PageDescriptor.freedAt(page));
+            }
+        }
+    }
+
+    /**
+     * Takes over the heap of a dead thread, or revisits an abandoned heap: collects remote frees,
+     * releases every empty page, arms notification on the others so that later remote frees are
+     * seen, and purges. Caller has set the state to {@link #BUSY}.
+     */
+    void reclaim(long now, boolean ownerJustDied) {
+        if (ownerJustDied) {
+            owner = null;
+            ownerThreadId = SegmentDescriptor.NO_OWNER;
+            setOwnerOfSegments(SegmentDescriptor.NO_OWNER);
+            settleAllPages(now);
+        }
+        collectNotified();
+        lock.lock();
+        try {
+            purgeExpired(now);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Visits every page once, when the owner died: later, notifications say which pages changed. */
+    private void settleAllPages(long now) {
+        for (long segment : segmentsSnapshot()) {
+            int pageCount = SegmentDescriptor.pageCount(segment);
+            for (int pageIndex = 0; pageIndex < pageCount; pageIndex++) {
+                long page = SegmentDescriptor.pageDescriptor(segment, pageIndex);
+                int pageState = PageDescriptor.state(page);
+                if (pageState == ACTIVE || pageState == FULL) {
+                    reclaimPage(page, now);
+                }
+            }
+        }
+    }
+
+    /**
+     * Settles one page of a heap without owner: collects its remote frees, releases it if empty,
+     * and otherwise arms {@link PageDescriptor#NOTIFY} so that the next remote free is seen.
+     */
+    private void reclaimPage(long page, long now) {
+        int sizeClass = PageDescriptor.sizeClass(page);
+        while (true) {
+            collectThreadFree(page);
+            if (PageDescriptor.state(page) == FULL && (freeListPlain(page) != 0 || usedPlain(page) == 0)) {
+                PageDescriptor.setState(page, ACTIVE);
+                appendToQueue(page, sizeClass);
+            }
+            if (usedPlain(page) == 0) {
+                releasePage(page, sizeClass, now);
+                return;
+            }
+            long threadFree = PageDescriptor.threadFreeVolatile(page);
+            if (threadFree == NOTIFY || (threadFree == 0 && PageDescriptor.casThreadFree(page, 0, NOTIFY))) {
+                return;
+            }
+            // a remote free slipped in before the flag was set: collect it and try again
+        }
+    }
+
+    /** Gives this heap to a new thread. Caller has set the state to {@link #BUSY}. */
+    void adopt(Thread thread) {
+        owner = thread;
+        ownerThreadId = thread.threadId();
+        setOwnerOfSegments(ownerThreadId);
+        lastTickNanos = System.nanoTime();
+    }
+
+    private void setOwnerOfSegments(long threadId) {
+        for (long segment : segmentsSnapshot()) {
+            SegmentDescriptor.setOwnerThreadIdRelease(segment, threadId);
+        }
+    }
+
+    private long[] segmentsSnapshot() {
+        lock.lock();
+        try {
+            return segments.toArray();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns whether maintenance has work here: notified pages or a purge list. */
+    boolean hasPendingWork() {
+        // Racy reads of the owner's fields: a stale answer only delays the purger by one sleep.
+        if (notified.get() != 0) {
+            return true;
+        }
+        for (long head : purgeHeads) {
+            if (head != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String describePage(long page) {
+        return "page 0x" + Long.toHexString(page) + " class " + PageDescriptor.sizeClass(page) + " capacity "
+                + PageDescriptor.capacity(page) + " used " + usedPlain(page);
+    }
+}

@@ -1,0 +1,93 @@
+package io.tinyalloc.core;
+
+import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Finds the heap of the calling thread. A platform thread gets a heap of its own, through a
+ * {@link ThreadLocal}: the heap of a dead thread if there is one to adopt, else a new one. Virtual
+ * threads share a fixed number of heaps, chosen by thread id and used under their lock, so that
+ * thousands of virtual threads do not make thousands of heaps.
+ */
+final class HeapRegistry {
+
+    private final EngineAllocator engine;
+    private final Heap[] shared;
+    private final ReentrantLock growLock = new ReentrantLock();
+    /** Every heap, by index. Copy-on-write: read without locking by remote frees and maintenance. */
+    private volatile Heap[] heaps;
+
+    private final ThreadLocal<Heap> local = new ThreadLocal<>() {
+        @Override
+        protected Heap initialValue() {
+            return acquireForCurrentThread();
+        }
+    };
+
+    HeapRegistry(EngineAllocator engine, int sharedHeaps) {
+        this.engine = engine;
+        this.shared = new Heap[sharedHeaps];
+        for (int i = 0; i < sharedHeaps; i++) {
+            shared[i] = new Heap(engine, i, null);
+        }
+        this.heaps = shared.clone();
+    }
+
+    /** The heap of the calling platform thread. */
+    Heap local() {
+        return local.get();
+    }
+
+    /** The shared heap for a virtual thread; use it under its lock. */
+    Heap sharedFor(Thread thread) {
+        return shared[(int) Long.remainderUnsigned(thread.threadId(), shared.length)];
+    }
+
+    Heap byIndex(int index) {
+        return heaps[index];
+    }
+
+    Heap[] all() {
+        return heaps;
+    }
+
+    private Heap acquireForCurrentThread() {
+        Thread thread = Thread.currentThread();
+        Heap adopted = adoptUnowned(thread);
+        return adopted != null ? adopted : newHeap(thread);
+    }
+
+    /** Takes over an abandoned heap, or the heap of a thread that died, if there is one. */
+    private Heap adoptUnowned(Thread thread) {
+        for (Heap heap : heaps) {
+            int state = heap.state.get();
+            boolean claimable = state == Heap.ABANDONED
+                    || (state == Heap.OWNED && heap.owner() != null && !heap.owner().isAlive());
+            if (claimable && heap.state.compareAndSet(state, Heap.BUSY)) {
+                heap.adopt(thread);
+                heap.state.set(Heap.OWNED);
+                return heap;
+            }
+        }
+        return null;
+    }
+
+    private Heap newHeap(Thread thread) {
+        growLock.lock();
+        try {
+            Heap[] current = heaps;
+            Heap heap = new Heap(engine, current.length, thread);
+            Heap[] grown = Arrays.copyOf(current, current.length + 1);
+            grown[current.length] = heap;
+            heaps = grown;
+            return heap;
+        } finally {
+            growLock.unlock();
+        }
+    }
+
+    /** The number of heaps made so far: bounded by the threads alive at once plus the shared heaps. */
+    int heapCount() {
+        return heaps.length;
+    }
+}

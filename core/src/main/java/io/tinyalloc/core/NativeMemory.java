@@ -1,0 +1,97 @@
+package io.tinyalloc.core;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Reads and writes native memory by absolute address, through one segment that spans the whole
+ * address space.
+ *
+ * <p>The accessor names say the memory ordering, as in JCTools: {@code Plain} is an ordinary
+ * access (the owning thread's fast path), {@code Volatile} and {@code Release} order against
+ * other threads, {@code cas} and {@code getAndSet} are atomic. Every racy use states at its call
+ * site why it is safe. Addresses used with the ordered and atomic forms must be aligned to the
+ * size of the value.
+ */
+final class NativeMemory {
+
+    /** Everything: bounds checks pass for any user-space address, liveness is the engine's job. */
+    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    private static final VarHandle LONG_HANDLE = LONG.varHandle();
+    private static final VarHandle INT_HANDLE = INT.varHandle();
+
+    private NativeMemory() {
+    }
+
+    static long getLongPlain(long address) {
+        return ALL.get(LONG, address);
+    }
+
+    static void putLongPlain(long address, long value) {
+        ALL.set(LONG, address, value);
+    }
+
+    static int getIntPlain(long address) {
+        return ALL.get(INT, address);
+    }
+
+    static void putIntPlain(long address, int value) {
+        ALL.set(INT, address, value);
+    }
+
+    static long getLongVolatile(long address) {
+        return (long) LONG_HANDLE.getVolatile(ALL, address);
+    }
+
+    static long getLongOpaque(long address) {
+        return (long) LONG_HANDLE.getOpaque(ALL, address);
+    }
+
+    static void putLongRelease(long address, long value) {
+        LONG_HANDLE.setRelease(ALL, address, value);
+    }
+
+    static void putLongVolatile(long address, long value) {
+        LONG_HANDLE.setVolatile(ALL, address, value);
+    }
+
+    static boolean casLong(long address, long expected, long value) {
+        return LONG_HANDLE.compareAndSet(ALL, address, expected, value);
+    }
+
+    static long getAndSetLong(long address, long value) {
+        return (long) LONG_HANDLE.getAndSet(ALL, address, value);
+    }
+
+    static int getIntOpaque(long address) {
+        return (int) INT_HANDLE.getOpaque(ALL, address);
+    }
+
+    static boolean casInt(long address, int expected, int value) {
+        return INT_HANDLE.compareAndSet(ALL, address, expected, value);
+    }
+
+    static void putIntVolatile(long address, int value) {
+        INT_HANDLE.setVolatile(ALL, address, value);
+    }
+
+    static int getAndAddInt(long address, int delta) {
+        return (int) INT_HANDLE.getAndAdd(ALL, address, delta);
+    }
+
+    static void putByte(long address, byte value) {
+        ALL.set(ValueLayout.JAVA_BYTE, address, value);
+    }
+
+    static void fill(long address, long byteSize, byte value) {
+        ALL.asSlice(address, byteSize).fill(value);
+    }
+
+    static void copy(long fromAddress, long toAddress, long byteSize) {
+        MemorySegment.copy(ALL, fromAddress, ALL, toAddress, byteSize);
+    }
+}

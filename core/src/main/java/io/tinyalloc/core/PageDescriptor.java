@@ -1,0 +1,364 @@
+package io.tinyalloc.core;
+
+import static io.tinyalloc.core.NativeMemory.casLong;
+import static io.tinyalloc.core.NativeMemory.getAndAddInt;
+import static io.tinyalloc.core.NativeMemory.getAndSetLong;
+import static io.tinyalloc.core.NativeMemory.getIntOpaque;
+import static io.tinyalloc.core.NativeMemory.getIntPlain;
+import static io.tinyalloc.core.NativeMemory.getLongPlain;
+import static io.tinyalloc.core.NativeMemory.getLongVolatile;
+import static io.tinyalloc.core.NativeMemory.putIntPlain;
+import static io.tinyalloc.core.NativeMemory.putLongPlain;
+
+/**
+ * The descriptor of one page, inside its segment's header: the off-heap layout, described once.
+ * A page is identified by the address of its descriptor.
+ *
+ * <pre>
+ *   offset  size  field             written by
+ *        0     8  FREE_LIST         owner   head of the local free list (next pointer in each block's first word)
+ *        8     4  USED              owner   blocks handed out and not yet back on the local free list
+ *       12     4  CAPACITY          owner   blocks the page holds
+ *       16     4  BLOCK_SIZE        owner   bytes per block
+ *       20     4  SIZE_CLASS        owner   class index, or {@link #NO_CLASS} when the page is free
+ *       24     8  EXTEND_NEXT       owner   first block not yet carved into the free list
+ *       32     8  EXTEND_END        owner   end of the last whole block
+ *       40     8  QUEUE_NEXT        owner   link in the heap's queue of its class
+ *       48     8  QUEUE_PREV        owner   (same queue)
+ *       56     4  STATE             owner   {@link #FREE}, {@link #ACTIVE}, {@link #FULL} or {@link #HEADER}
+ *       60     4  NEXT_FREE_PAGE    owner   link in the segment's list of free pages (page index)
+ *       64     8  THREAD_FREE       any     blocks freed by other threads (CAS), low bit {@link #NOTIFY}
+ *       72     4  PENDING_REMOTE    any     blocks on THREAD_FREE not yet collected (atomic add)
+ *       76     4  NOTIFY_QUEUED     any     1 while the page is on its heap's notified stack (CAS)
+ *       80     8  NOTIFY_NEXT       any     link in the heap's stack of pages that got remote frees while full
+ *       88     8  DIRTY_END         owner   end of the memory touched since the page was last purged
+ *       96     8  PURGE_NEXT        owner   link in the heap's list of free pages waiting to be purged
+ *      104     8  PURGE_PREV        owner   (same list)
+ *      112     8  FREED_AT          owner   when the page became free, in {@link System#nanoTime()}
+ *      120     4  ON_PURGE_LIST     owner   1 while the page is on the heap's purge list
+ *      124     4  PREV_FREE_PAGE    owner   (same list)
+ * </pre>
+ *
+ * <p>The owner's hot fields share the first cache line; the fields that other threads write
+ * start on the second, so remote frees do not slow down the owner's fast path.
+ */
+final class PageDescriptor {
+
+    static final long FREE_LIST_OFFSET = 0;
+    static final long USED_OFFSET = 8;
+    static final long CAPACITY_OFFSET = 12;
+    static final long BLOCK_SIZE_OFFSET = 16;
+    static final long SIZE_CLASS_OFFSET = 20;
+    static final long EXTEND_NEXT_OFFSET = 24;
+    static final long EXTEND_END_OFFSET = 32;
+    static final long QUEUE_NEXT_OFFSET = 40;
+    static final long QUEUE_PREV_OFFSET = 48;
+    static final long STATE_OFFSET = 56;
+    static final long NEXT_FREE_PAGE_OFFSET = 60;
+    static final long THREAD_FREE_OFFSET = 64;
+    static final long PENDING_REMOTE_OFFSET = 72;
+    static final long NOTIFY_QUEUED_OFFSET = 76;
+    static final long NOTIFY_NEXT_OFFSET = 80;
+    static final long DIRTY_END_OFFSET = 88;
+    static final long PURGE_NEXT_OFFSET = 96;
+    static final long PURGE_PREV_OFFSET = 104;
+    static final long FREED_AT_OFFSET = 112;
+    static final long ON_PURGE_LIST_OFFSET = 120;
+    static final long PREV_FREE_PAGE_OFFSET = 124;
+
+    /** Bytes per descriptor: two cache lines. */
+    static final long BYTE_SIZE = 128;
+
+    static final int NO_CLASS = -1;
+
+    /** Not assigned to a size class: on its segment's list of free pages. */
+    static final int FREE = 0;
+    /** Assigned to a size class and on the heap's queue for that class. */
+    static final int ACTIVE = 1;
+    /** Assigned, no free block left, off the queue; remote frees will notify the heap. */
+    static final int FULL = 2;
+    /** Covered by the segment's header: never used for blocks. */
+    static final int HEADER = 3;
+
+    /**
+     * Low bit of THREAD_FREE: the owner wants to hear about the next remote free (the page is
+     * full, or its heap is abandoned). Blocks are at least 8-byte aligned, so the bit is free.
+     */
+    static final long NOTIFY = 1;
+
+    private PageDescriptor() {
+    }
+
+    /** Checks that the fields are laid out as documented: aligned, in order, within the descriptor. */
+    static void checkLayout() {
+        long[] longFields = {FREE_LIST_OFFSET, EXTEND_NEXT_OFFSET, EXTEND_END_OFFSET, QUEUE_NEXT_OFFSET,
+            QUEUE_PREV_OFFSET, THREAD_FREE_OFFSET, NOTIFY_NEXT_OFFSET, DIRTY_END_OFFSET, PURGE_NEXT_OFFSET,
+            PURGE_PREV_OFFSET, FREED_AT_OFFSET};
+        for (long offset : longFields) {
+            if (offset % Long.BYTES != 0 || offset + Long.BYTES > BYTE_SIZE) {
+                throw new IllegalStateException("page descriptor layout: long field at " + offset);
+            }
+        }
+        if (THREAD_FREE_OFFSET < 64) {
+            throw new IllegalStateException("page descriptor layout: THREAD_FREE shares the owner's cache line");
+        }
+    }
+
+    // ---- owner-only fields: plain accesses, the owning thread is the only writer and reader ----
+
+    static long freeListPlain(long page) {
+        return getLongPlain(page + FREE_LIST_OFFSET);
+    }
+
+    static void setFreeListPlain(long page, long block) {
+        putLongPlain(page + FREE_LIST_OFFSET, block);
+    }
+
+    static int usedPlain(long page) {
+        return getIntPlain(page + USED_OFFSET);
+    }
+
+    static void setUsedPlain(long page, int used) {
+        putIntPlain(page + USED_OFFSET, used);
+    }
+
+    /** Read by {@code stats()} from any thread: a torn view only makes the snapshot approximate. */
+    static int usedOpaque(long page) {
+        return getIntOpaque(page + USED_OFFSET);
+    }
+
+    static int capacity(long page) {
+        return getIntPlain(page + CAPACITY_OFFSET);
+    }
+
+    static int blockSize(long page) {
+        return getIntPlain(page + BLOCK_SIZE_OFFSET);
+    }
+
+    static int sizeClass(long page) {
+        return getIntPlain(page + SIZE_CLASS_OFFSET);
+    }
+
+    /** Read by {@code stats()} from any thread; see {@link #usedOpaque}. */
+    static int sizeClassOpaque(long page) {
+        return getIntOpaque(page + SIZE_CLASS_OFFSET);
+    }
+
+    static long extendNext(long page) {
+        return getLongPlain(page + EXTEND_NEXT_OFFSET);
+    }
+
+    static void setExtendNext(long page, long address) {
+        putLongPlain(page + EXTEND_NEXT_OFFSET, address);
+    }
+
+    static long extendEnd(long page) {
+        return getLongPlain(page + EXTEND_END_OFFSET);
+    }
+
+    static long queueNext(long page) {
+        return getLongPlain(page + QUEUE_NEXT_OFFSET);
+    }
+
+    static void setQueueNext(long page, long next) {
+        putLongPlain(page + QUEUE_NEXT_OFFSET, next);
+    }
+
+    static long queuePrev(long page) {
+        return getLongPlain(page + QUEUE_PREV_OFFSET);
+    }
+
+    static void setQueuePrev(long page, long prev) {
+        putLongPlain(page + QUEUE_PREV_OFFSET, prev);
+    }
+
+    static int state(long page) {
+        return getIntPlain(page + STATE_OFFSET);
+    }
+
+    static void setState(long page, int state) {
+        putIntPlain(page + STATE_OFFSET, state);
+    }
+
+    static void setExtendEnd(long page, long address) {
+        putLongPlain(page + EXTEND_END_OFFSET, address);
+    }
+
+    static int nextFreePage(long page) {
+        return getIntPlain(page + NEXT_FREE_PAGE_OFFSET);
+    }
+
+    static void setNextFreePage(long page, int pageIndex) {
+        putIntPlain(page + NEXT_FREE_PAGE_OFFSET, pageIndex);
+    }
+
+    static int prevFreePage(long page) {
+        return getIntPlain(page + PREV_FREE_PAGE_OFFSET);
+    }
+
+    static void setPrevFreePage(long page, int pageIndex) {
+        putIntPlain(page + PREV_FREE_PAGE_OFFSET, pageIndex);
+    }
+
+    static long dirtyEnd(long page) {
+        return getLongPlain(page + DIRTY_END_OFFSET);
+    }
+
+    /** Read by {@code stats()} from any thread; see {@link #usedOpaque}. */
+    static long dirtyEndOpaque(long page) {
+        return NativeMemory.getLongOpaque(page + DIRTY_END_OFFSET);
+    }
+
+    static void setDirtyEnd(long page, long address) {
+        putLongPlain(page + DIRTY_END_OFFSET, address);
+    }
+
+    static long purgeNext(long page) {
+        return getLongPlain(page + PURGE_NEXT_OFFSET);
+    }
+
+    static void setPurgeNext(long page, long next) {
+        putLongPlain(page + PURGE_NEXT_OFFSET, next);
+    }
+
+    static long purgePrev(long page) {
+        return getLongPlain(page + PURGE_PREV_OFFSET);
+    }
+
+    static void setPurgePrev(long page, long prev) {
+        putLongPlain(page + PURGE_PREV_OFFSET, prev);
+    }
+
+    static boolean onPurgeList(long page) {
+        return getIntPlain(page + ON_PURGE_LIST_OFFSET) != 0;
+    }
+
+    static void setOnPurgeList(long page, boolean onList) {
+        putIntPlain(page + ON_PURGE_LIST_OFFSET, onList ? 1 : 0);
+    }
+
+    static long freedAt(long page) {
+        return getLongPlain(page + FREED_AT_OFFSET);
+    }
+
+    static void setFreedAt(long page, long nanoTime) {
+        putLongPlain(page + FREED_AT_OFFSET, nanoTime);
+    }
+
+    // ---- shared fields: written by other threads, accessed atomically ----
+
+    static long threadFreeVolatile(long page) {
+        return getLongVolatile(page + THREAD_FREE_OFFSET);
+    }
+
+    /**
+     * Clears the list of a page that has no live block: no other thread can free into it, and the
+     * owner publishes the page to others (purger, adopter) only through a lock.
+     */
+    static void putThreadFreeRelease(long page, long value) {
+        NativeMemory.putLongRelease(page + THREAD_FREE_OFFSET, value);
+    }
+
+    static boolean casThreadFree(long page, long expected, long value) {
+        return casLong(page + THREAD_FREE_OFFSET, expected, value);
+    }
+
+    static long getAndSetThreadFree(long page, long value) {
+        return getAndSetLong(page + THREAD_FREE_OFFSET, value);
+    }
+
+    static void addPendingRemote(long page, int delta) {
+        getAndAddInt(page + PENDING_REMOTE_OFFSET, delta);
+    }
+
+    /** Read by {@code stats()}: exact once remote frees have returned. */
+    static int pendingRemoteOpaque(long page) {
+        return getIntOpaque(page + PENDING_REMOTE_OFFSET);
+    }
+
+    /**
+     * Claims the right to push the page on its heap's notified stack: only one thread may, until
+     * the owner takes the page off the stack and clears the flag.
+     */
+    static boolean casNotifyQueued(long page) {
+        return NativeMemory.casInt(page + NOTIFY_QUEUED_OFFSET, 0, 1);
+    }
+
+    /** Clears the flag after the owner took the page off the stack and read its link. */
+    static void clearNotifyQueuedVolatile(long page) {
+        NativeMemory.putIntVolatile(page + NOTIFY_QUEUED_OFFSET, 0);
+    }
+
+    /**
+     * Written by the one remote thread that cleared {@link #NOTIFY}, before it publishes the page
+     * with a CAS on the heap's stack; read by the owner after it took the stack with getAndSet.
+     */
+    static long notifyNext(long page) {
+        return getLongPlain(page + NOTIFY_NEXT_OFFSET);
+    }
+
+    static void setNotifyNext(long page, long next) {
+        putLongPlain(page + NOTIFY_NEXT_OFFSET, next);
+    }
+
+    /** Initializes a page's descriptor when its segment is created: free, never touched. */
+    static void initFree(long page, long pageStart) {
+        NativeMemory.fill(page, BYTE_SIZE, (byte) 0);
+        putIntPlain(page + SIZE_CLASS_OFFSET, NO_CLASS);
+        setDirtyEnd(page, pageStart);
+        setState(page, FREE);
+    }
+
+    /**
+     * Assigns a free page to a size class. Its blocks are carved lazily, so that memory is touched
+     * (and committed) only as it is needed.
+     */
+    static void assign(long page, int sizeClass, int blockByteSize, long start, long pageEnd) {
+        int capacity = (int) ((pageEnd - start) / blockByteSize);
+        putIntPlain(page + PENDING_REMOTE_OFFSET, 0);
+        setFreeListPlain(page, 0);
+        setUsedPlain(page, 0);
+        putIntPlain(page + CAPACITY_OFFSET, capacity);
+        putIntPlain(page + BLOCK_SIZE_OFFSET, blockByteSize);
+        putIntPlain(page + SIZE_CLASS_OFFSET, sizeClass);
+        setExtendNext(page, start);
+        setExtendEnd(page, start + (long) capacity * blockByteSize);
+        setQueueNext(page, 0);
+        setQueuePrev(page, 0);
+        setState(page, ACTIVE);
+    }
+
+    /**
+     * Returns an empty page to the free state. It keeps its class and its free list, which then
+     * holds every carved block: if the same class takes it back before it is purged, it is used
+     * as it is, without carving again ({@link #reactivate}).
+     */
+    static void release(long page) {
+        setState(page, FREE);
+    }
+
+    /** Returns whether a free page can be {@linkplain #reactivate reactivated} for a class. */
+    static boolean isReusableFor(long page, int sizeClass) {
+        return sizeClass(page) == sizeClass;
+    }
+
+    /** Puts a released page back in service for the class it had. */
+    static void reactivate(long page) {
+        setQueueNext(page, 0);
+        setQueuePrev(page, 0);
+        setState(page, ACTIVE);
+    }
+
+    /** Forgets the class and the free list of a free page whose memory was purged. */
+    static void forgetBlocks(long page) {
+        putIntPlain(page + SIZE_CLASS_OFFSET, NO_CLASS);
+        setFreeListPlain(page, 0);
+        setUsedPlain(page, 0);
+        putIntPlain(page + CAPACITY_OFFSET, 0);
+    }
+
+    /** Read by {@code stats()} from any thread; see {@link #usedOpaque}. */
+    static int stateOpaque(long page) {
+        return getIntOpaque(page + STATE_OFFSET);
+    }
+}

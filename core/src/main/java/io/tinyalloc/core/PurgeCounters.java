@@ -1,0 +1,23 @@
+package io.tinyalloc.core;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** How often, and how much, memory was given back: the purge figures of {@code stats()}. */
+final class PurgeCounters {
+
+    private final LongAdder purges = new LongAdder();
+    private final LongAdder purgedBytes = new LongAdder();
+
+    void record(long byteSize) {
+        purges.increment();
+        purgedBytes.add(byteSize);
+    }
+
+    long purges() {
+        return purges.sum();
+    }
+
+    long purgedBytes() {
+        return purgedBytes.sum();
+    }
+}

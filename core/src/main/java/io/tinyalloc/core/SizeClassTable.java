@@ -1,0 +1,141 @@
+package io.tinyalloc.core;
+
+import io.tinyalloc.spi.SizeClasses;
+import java.util.Arrays;
+
+/**
+ * The engine's size-class lookup, built once from a {@link SizeClasses} strategy.
+ *
+ * <p>Requests up to {@link #maxSmallByteSize()} are rounded up to a class with one table load:
+ * {@code classByGranule[(byteSize + 7) >>> 3]}. Since every class size is a multiple of the
+ * 8-byte granule, no class boundary falls between a size and its granule, so the table is exact.
+ * Each class is also given the page size it lives in: the smallest configured page that holds
+ * at least {@link EngineSettings#MIN_BLOCKS_PER_PAGE} of its blocks.
+ */
+final class SizeClassTable {
+
+    static final int GRANULE_SHIFT = 3;
+    static final long GRANULE = 1L << GRANULE_SHIFT;
+    /** Blocks of this size or more are aligned to it: {@link io.tinyalloc.Allocator#MIN_BYTE_ALIGNMENT}. */
+    static final long MIN_ALIGNED_BYTE_SIZE = io.tinyalloc.Allocator.MIN_BYTE_ALIGNMENT;
+
+    private final long[] blockByteSizes;
+    private final int[] pageKinds;
+    private final short[] classByGranule;
+    private final long maxSmallByteSize;
+
+    private SizeClassTable(long[] blockByteSizes, int[] pageKinds) {
+        this.blockByteSizes = blockByteSizes;
+        this.pageKinds = pageKinds;
+        this.maxSmallByteSize = blockByteSizes[blockByteSizes.length - 1];
+        this.classByGranule = new short[(int) (maxSmallByteSize >>> GRANULE_SHIFT) + 1];
+        int sizeClass = 0;
+        for (int granule = 0; granule < classByGranule.length; granule++) {
+            while (blockByteSizes[sizeClass] < ((long) granule << GRANULE_SHIFT)) {
+                sizeClass++;
+            }
+            classByGranule[granule] = (short) sizeClass;
+        }
+    }
+
+    /**
+     * Builds the table, or throws with a message naming the first class that is not valid.
+     *
+     * @param pageByteSizes the page sizes, ascending
+     * @throws IllegalArgumentException if the classes are not ascending multiples of 8, or a
+     *         class does not fit {@link EngineSettings#MIN_BLOCKS_PER_PAGE} blocks in the largest page
+     */
+    static SizeClassTable of(SizeClasses sizeClasses, long[] pageByteSizes) {
+        String problem = problemWith(sizeClasses, pageByteSizes);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        int count = sizeClasses.count();
+        long[] sizes = new long[count];
+        int[] kinds = new int[count];
+        for (int i = 0; i < count; i++) {
+            sizes[i] = sizeClasses.byteSize(i);
+            kinds[i] = pageKindFor(sizes[i], pageByteSizes);
+        }
+        return new SizeClassTable(sizes, kinds);
+    }
+
+    /** Returns what is wrong with the classes for these pages, or {@code null} if nothing is. */
+    static String problemWith(SizeClasses sizeClasses, long[] pageByteSizes) {
+        int count = sizeClasses.count();
+        if (count < 1 || count > Short.MAX_VALUE) {
+            return "size classes: " + count + " classes (expected: 1 to " + Short.MAX_VALUE + ")";
+        }
+        long previous = 0;
+        for (int i = 0; i < count; i++) {
+            long size = sizeClasses.byteSize(i);
+            long multiple = size < MIN_ALIGNED_BYTE_SIZE ? GRANULE : MIN_ALIGNED_BYTE_SIZE;
+            if (size <= previous || size % multiple != 0) {
+                return "size class " + i + ": " + size + " bytes (expected: greater than the previous class, "
+                        + previous + ", and a multiple of " + multiple + ")";
+            }
+            previous = size;
+        }
+        long largestPage = pageByteSizes[pageByteSizes.length - 1];
+        long largestFit = largestPage / EngineSettings.MIN_BLOCKS_PER_PAGE;
+        if (previous > largestFit) {
+            return "largest size class: " + Bits.formatBytes(previous) + " (expected: at most "
+                    + Bits.formatBytes(largestFit) + ", so that " + EngineSettings.MIN_BLOCKS_PER_PAGE
+                    + " blocks fit in the largest page, " + Bits.formatBytes(largestPage) + ")";
+        }
+        return null;
+    }
+
+    private static int pageKindFor(long blockByteSize, long[] pageByteSizes) {
+        for (int kind = 0; kind < pageByteSizes.length; kind++) {
+            if (pageByteSizes[kind] / blockByteSize >= EngineSettings.MIN_BLOCKS_PER_PAGE) {
+                return kind;
+            }
+        }
+        throw new AssertionError("checked by problemWith: " + blockByteSize);
+    }
+
+    /** Returns the class of a request of at most {@link #maxSmallByteSize()} bytes (0 included). */
+    int classOf(long byteSize) {
+        return classByGranule[(int) ((byteSize + GRANULE - 1) >>> GRANULE_SHIFT)];
+    }
+
+    long blockByteSize(int sizeClass) {
+        return blockByteSizes[sizeClass];
+    }
+
+    int pageKind(int sizeClass) {
+        return pageKinds[sizeClass];
+    }
+
+    int count() {
+        return blockByteSizes.length;
+    }
+
+    long maxSmallByteSize() {
+        return maxSmallByteSize;
+    }
+
+    /**
+     * Returns the smallest class of at least {@code byteSize} bytes whose blocks all start at a
+     * multiple of {@code byteAlignment}, or -1 if there is none. Pages start at a multiple of the
+     * OS page size, so a class qualifies when its block size is a multiple of the alignment and
+     * the alignment is at most the OS page size.
+     */
+    int alignedClassOf(long byteSize, long byteAlignment, long osPageByteSize) {
+        if (byteAlignment > osPageByteSize || byteSize > maxSmallByteSize) {
+            return -1;
+        }
+        for (int sizeClass = classOf(byteSize); sizeClass < blockByteSizes.length; sizeClass++) {
+            if (blockByteSizes[sizeClass] % byteAlignment == 0) {
+                return sizeClass;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public String toString() {
+        return Arrays.toString(blockByteSizes);
+    }
+}
