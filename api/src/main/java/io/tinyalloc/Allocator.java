@@ -63,7 +63,8 @@ public interface Allocator extends AutoCloseable {
      * @param byteAlignment the alignment wanted, a power of two
      * @return the address of the block, never 0
      * @throws IllegalArgumentException if {@code byteSize < 0}, or if {@code byteAlignment} is
-     *         not a power of two
+     *         not a power of two or is above the largest alignment the allocator supports (half
+     *         its segment size: 2 MiB with the default 4 MiB segments)
      * @throws AllocationFailedException if the memory cannot be obtained
      * @throws IllegalStateException if this allocator is closed
      */
@@ -122,7 +123,8 @@ public interface Allocator extends AutoCloseable {
      * @param byteAlignment the alignment wanted, a power of two
      * @return a native segment of {@code byteSize} bytes
      * @throws IllegalArgumentException if {@code byteSize < 0}, or if {@code byteAlignment} is
-     *         not a power of two
+     *         not a power of two or is above the largest alignment the allocator supports (half
+     *         its segment size: 2 MiB with the default 4 MiB segments)
      * @throws AllocationFailedException if the memory cannot be obtained
      * @throws IllegalStateException if this allocator is closed
      */

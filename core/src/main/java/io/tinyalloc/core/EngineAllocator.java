@@ -189,6 +189,13 @@ final class EngineAllocator implements Allocator {
 
     @Override
     public long allocateZeroed(long byteSize) {
+        if (Long.compareUnsigned(byteSize, table.maxSmallByteSize()) > 0) {
+            long address = allocateLarge(byteSize, MIN_BYTE_ALIGNMENT);
+            if (large.mayBeDirty(lookup.segmentOf(address))) {
+                NativeMemory.fill(address, byteSize, (byte) 0);
+            }
+            return address;
+        }
         long address = allocate(byteSize);
         NativeMemory.fill(address, byteSize, (byte) 0);
         return address;
@@ -239,13 +246,44 @@ final class EngineAllocator implements Allocator {
         freeNotOwned(segment, address);
     }
 
-    /** A large block, or a small block of a heap that the calling thread does not own. */
+    /**
+     * A large block, a block of a shared heap freed by a virtual thread (freed under the heap's
+     * lock, as the owner would), or a block of a heap that the calling thread does not own.
+     */
     private void freeNotOwned(long segment, long address) {
         if (SegmentDescriptor.kind(segment) == SegmentDescriptor.LARGE) {
             large.free(segment, address);
             return;
         }
         long page = SegmentDescriptor.pageDescriptorOf(segment, address);
+        if (Thread.currentThread().isVirtual()) {
+            Heap heap = heaps.byIndex(SegmentDescriptor.heapIndex(segment));
+            if (heap.isShared()) {
+                freeShared(heap, page, address);
+                return;
+            }
+        }
+        freeRemote(segment, page, address);
+    }
+
+    private static void freeShared(Heap heap, long page, long address) {
+        heap.lock.lock();
+        try {
+            long head = freeListPlain(page);
+            putLongPlain(address, head);
+            setFreeListPlain(page, address);
+            int used = usedPlain(page) - 1;
+            setUsedPlain(page, used);
+            if (head == 0 || used == 0) {
+                heap.localFreeSlow(page);
+            }
+        } finally {
+            heap.lock.unlock();
+        }
+    }
+
+    /** Pushes a block on its page's thread-free list, for the page's owner to collect. */
+    private void freeRemote(long segment, long page, long address) {
         // Counted before the push, so that the owner, which subtracts what it collects, never sees
         // more blocks than were counted.
         PageDescriptor.addPendingRemote(page, 1);
@@ -457,6 +495,18 @@ final class EngineAllocator implements Allocator {
 
     int heapCount() {
         return heaps.heapCount();
+    }
+
+    @Override
+    public Arena ofConfined() {
+        checkOpen();
+        return Allocator.super.ofConfined();
+    }
+
+    @Override
+    public Arena ofShared() {
+        checkOpen();
+        return Allocator.super.ofShared();
     }
 
     @Override

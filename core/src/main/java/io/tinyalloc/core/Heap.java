@@ -95,6 +95,10 @@ final class Heap {
         return owner;
     }
 
+    boolean isShared() {
+        return state.get() == SHARED;
+    }
+
     boolean isOwnerless() {
         return owner == null && state.get() != SHARED;
     }
@@ -594,9 +598,13 @@ final class Heap {
         }
         for (int sizeClass = 0; sizeClass < current.length; sizeClass++) {
             long page = current[sizeClass];
-            if (page != engine.emptyPage && usedPlain(page) == 0
-                    && PageDescriptor.threadFreeVolatile(page) == 0
-                    && now - PageDescriptor.freedAt(page) >= delay) {
+            if (page == engine.emptyPage) {
+                continue;
+            }
+            if (usedPlain(page) != 0 && collectThreadFree(page) > 0 && usedPlain(page) == 0) {
+                PageDescriptor.setFreedAt(page, now); // emptied by remote frees: the delay starts now
+            }
+            if (usedPlain(page) == 0 && now - PageDescriptor.freedAt(page) >= delay) {
                 releasePage(page, sizeClass, PageDescriptor.freedAt(page));
             }
         }

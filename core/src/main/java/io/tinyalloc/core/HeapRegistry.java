@@ -64,6 +64,10 @@ final class HeapRegistry {
             boolean claimable = state == Heap.ABANDONED
                     || (state == Heap.OWNED && heap.owner() != null && !heap.owner().isAlive());
             if (claimable && heap.state.compareAndSet(state, Heap.BUSY)) {
+                if (state == Heap.OWNED) {
+                    // Settle the dead thread's pages first, as maintenance would have.
+                    heap.reclaim(System.nanoTime(), true);
+                }
                 heap.adopt(thread);
                 heap.state.set(Heap.OWNED);
                 return heap;

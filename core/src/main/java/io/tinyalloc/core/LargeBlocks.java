@@ -92,8 +92,12 @@ final class LargeBlocks {
         if (region == 0) {
             misses.increment();
             region = map(regionByteSize);
+            setDirty(region, false);
         } else {
             hits.increment();
+            if (!purgeByDecommit) {
+                setDirty(region, true); // MADV_FREE may have left the old contents in place
+            }
         }
         long block = region + blockOffset(byteAlignment);
         SegmentDescriptor.setLargeBlock(region, block);
@@ -114,6 +118,14 @@ final class LargeBlocks {
         SegmentDescriptor.initLarge(region, magic, regionByteSize, 0);
         lookup.register(region, regionByteSize);
         return region;
+    }
+
+    /**
+     * Returns whether a region just handed out may hold old data: fresh mappings and purged
+     * regions read as zero.
+     */
+    boolean mayBeDirty(long region) {
+        return isDirty(region);
     }
 
     /** Returns the usable size of a live large block. */

@@ -19,10 +19,14 @@ final class NativeMemory {
     /** Everything: bounds checks pass for any user-space address, liveness is the engine's job. */
     private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
-    private static final VarHandle LONG_HANDLE = LONG.varHandle();
-    private static final VarHandle INT_HANDLE = INT.varHandle();
+    /*
+     * Plain accesses use the unaligned layouts only to skip the alignment check: every address
+     * the engine passes is aligned. Atomic and ordered accesses need the aligned layouts.
+     */
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final VarHandle LONG_HANDLE = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle INT_HANDLE = ValueLayout.JAVA_INT.varHandle();
 
     private NativeMemory() {
     }

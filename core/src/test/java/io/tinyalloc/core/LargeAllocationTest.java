@@ -1,0 +1,107 @@
+package io.tinyalloc.core;
+
+import static io.tinyalloc.core.TestEngines.KiB;
+import static io.tinyalloc.core.TestEngines.MiB;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tinyalloc.Allocator;
+import io.tinyalloc.AllocatorStats;
+import io.tinyalloc.core.TestEngines.Recipe;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Allocations above the largest size class: mapped on their own, and cached when freed. */
+@ExtendWith(SeedExtension.class)
+class LargeAllocationTest {
+
+    private static final long ONE_MIB = MiB;
+    private static final int ROUND_TRIPS = 2_000;
+    /** The first round trip maps a region; later ones may not. */
+    private static final long MAX_MISSES_FOR_ONE_SIZE = 1;
+    private static final long SMALL_CACHE_BYTE_CAPACITY = 8 * MiB;
+    private static final int DISTINCT_SIZES = 300;
+    private static final int MAX_LIVE_LARGE_BLOCKS = 4;
+    /**
+     * Room for what a large block costs beyond its usable size (a segment header, rounding to OS
+     * pages), summed over the live and cached blocks of the bounded-cache test.
+     */
+    private static final long OVERHEAD_SLACK_BYTES = 2 * MiB;
+
+    @Test
+    void aRepeatedOneMiBAllocationIsServedFromTheCache() {
+        try (Allocator allocator = TestEngines.create(Recipe.DEFAULT.withLargeCache(64 * MiB))) {
+            AllocatorStats before = allocator.stats();
+            for (int i = 0; i < ROUND_TRIPS; i++) {
+                long address = allocator.allocate(ONE_MIB);
+                Patterns.at(address, ONE_MIB).fill((byte) i);
+                allocator.free(address);
+            }
+            AllocatorStats after = allocator.stats();
+            long misses = after.largeCacheMisses() - before.largeCacheMisses();
+            long hits = after.largeCacheHits() - before.largeCacheHits();
+            assertTrue(misses <= MAX_MISSES_FOR_ONE_SIZE, misses + " misses in " + ROUND_TRIPS + " round trips: " + after);
+            assertEquals(ROUND_TRIPS - misses, hits, "hits + misses must count every large allocation: " + after);
+            assertEquals(0, after.largeLiveBlocks());
+        }
+    }
+
+    @Test
+    void withoutACacheEveryLargeAllocationMisses() {
+        try (Allocator allocator = TestEngines.create(Recipe.DEFAULT.withLargeCache(0))) {
+            for (int i = 0; i < 50; i++) {
+                allocator.free(allocator.allocate(ONE_MIB));
+            }
+            AllocatorStats stats = allocator.stats();
+            assertEquals(0, stats.largeCacheHits(), stats.toString());
+            assertEquals(50, stats.largeCacheMisses(), stats.toString());
+        }
+    }
+
+    @Test
+    void aCachedRegionComesBackZeroedWhenAskedZeroed() {
+        try (Allocator allocator = TestEngines.create(Recipe.DEFAULT.withLargeCache(64 * MiB))) {
+            long dirty = allocator.allocate(ONE_MIB);
+            Patterns.at(dirty, allocator.usableSize(dirty)).fill((byte) 0x77);
+            allocator.free(dirty);
+            long hitsBefore = allocator.stats().largeCacheHits();
+            long zeroed = allocator.allocateZeroed(ONE_MIB);
+            assertEquals(hitsBefore + 1, allocator.stats().largeCacheHits(), "the second 1 MiB should hit the cache");
+            assertEquals(-1, Patterns.firstNonZero(zeroed, ONE_MIB));
+            allocator.free(zeroed);
+        }
+    }
+
+    @Test
+    void committedMemoryStaysWithinTheCacheCapacityPlusWhatIsLive(Seed seed) {
+        SplittableRandom random = seed.random();
+        Recipe recipe = Recipe.DEFAULT.withLargeCache(SMALL_CACHE_BYTE_CAPACITY).withPurge("none");
+        try (Allocator allocator = TestEngines.create(recipe)) {
+            long baseline = allocator.stats().committedBytes();
+            Deque<Long> live = new ArrayDeque<>();
+            long liveUsable = 0;
+            for (int i = 0; i < DISTINCT_SIZES; i++) {
+                long size = random.nextLong(128 * KiB, 4 * MiB) | 1;   // odd: never the same region size twice in a row
+                long address = allocator.allocate(size);
+                Patterns.at(address, Math.min(size, 4 * KiB)).fill((byte) 1);
+                live.addLast(address);
+                liveUsable += allocator.usableSize(address);
+                if (live.size() > MAX_LIVE_LARGE_BLOCKS) {
+                    long oldest = live.removeFirst();
+                    liveUsable -= allocator.usableSize(oldest);
+                    allocator.free(oldest);
+                }
+                AllocatorStats stats = allocator.stats();
+                long bound = baseline + SMALL_CACHE_BYTE_CAPACITY + liveUsable + OVERHEAD_SLACK_BYTES;
+                assertTrue(stats.committedBytes() <= bound, "after " + (i + 1) + " large allocations committed is "
+                        + stats.committedBytes() + " bytes, above baseline " + baseline + " + cache capacity "
+                        + SMALL_CACHE_BYTE_CAPACITY + " + live " + liveUsable + " + slack " + OVERHEAD_SLACK_BYTES);
+            }
+            live.forEach(allocator::free);
+            assertEquals(0, allocator.stats().largeLiveBlocks());
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.tinyalloc.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tinyalloc.Allocator;
+import io.tinyalloc.AllocatorStats;
+import io.tinyalloc.core.TestEngines.Recipe;
+import java.time.Duration;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** Each purge policy, seen through the counters: when empty pages go back, and when they stay. */
+class PurgeTest {
+
+    /** Enough 256-byte blocks to fill several 64 KiB pages: 4 MiB in all. */
+    private static final int BLOCKS = 16_384;
+    private static final long BLOCK_BYTE_SIZE = 256;
+    /** How long the tests of "nothing is purged" watch: many times the short delays, far below the long one. */
+    private static final Duration WATCH = Duration.ofMillis(200);
+
+    @Test
+    void theImmediatePolicyGivesEmptyPagesBack() throws InterruptedException {
+        try (Allocator allocator = TestEngines.create(Recipe.DEFAULT.withPurge("immediate"))) {
+            long baseline = allocator.stats().committedBytes();
+            long peak = fillAndEmpty(allocator);
+            AllocatorStats stats = Purging.awaitStats(allocator,
+                    s -> s.purges() > 0 && s.committedBytes() < peak - BLOCKS * BLOCK_BYTE_SIZE / 2);
+            assertTrue(stats.purges() > 0 && stats.purgedBytes() > 0, "nothing purged: " + stats);
+            assertTrue(stats.committedBytes() < peak - BLOCKS * BLOCK_BYTE_SIZE / 2, "committed " + stats.committedBytes()
+                    + " after emptying, peak " + peak + ", baseline " + baseline + ": " + stats);
+        }
+    }
+
+    @Test
+    void theDelayedPolicyGivesEmptyPagesBackAfterItsDelay() throws InterruptedException {
+        try (Allocator allocator = TestEngines.create(Recipe.DEFAULT.withPurgeDelay(Duration.ofMillis(5)))) {
+            long peak = fillAndEmpty(allocator);
+            AllocatorStats stats = Purging.awaitStats(allocator,
+                    s -> s.committedBytes() < peak - BLOCKS * BLOCK_BYTE_SIZE / 2);
+            assertTrue(stats.purges() > 0 && stats.purgedBytes() > 0, "nothing purged: " + stats);
+            assertTrue(stats.committedBytes() < peak - BLOCKS * BLOCK_BYTE_SIZE / 2,
+                    "committed " + stats.committedBytes() + " after emptying, peak " + peak + ": " + stats);
+        }
+    }
+
+    @Test
+    void theDelayedPolicyKeepsEmptyPagesDuringItsDelay() throws InterruptedException {
+        try (Allocator allocator = TestEngines.create(Recipe.DEFAULT.withPurgeDelay(Duration.ofHours(1)))) {
+            long peak = fillAndEmpty(allocator);
+            AllocatorStats stats = Purging.awaitStats(allocator, s -> s.purges() > 0, WATCH);
+            assertEquals(0, stats.purges(), "purged within an hour's delay: " + stats);
+            assertEquals(peak, stats.committedBytes(), "committed changed without a purge: " + stats);
+        }
+    }
+
+    @Test
+    void theNonePolicyNeverPurges() throws InterruptedException {
+        try (Allocator allocator = TestEngines.create(Recipe.DEFAULT.withPurge("none"))) {
+            long peak = fillAndEmpty(allocator);
+            AllocatorStats stats = Purging.awaitStats(allocator, s -> s.purges() > 0, WATCH);
+            assertEquals(0, stats.purges(), "the 'none' policy purged: " + stats);
+            assertEquals(peak, stats.committedBytes(), "committed changed without a purge: " + stats);
+        }
+    }
+
+    @Test
+    void purgedPagesAreUsableAgain() throws InterruptedException {
+        try (Allocator allocator = TestEngines.create(Recipe.DEFAULT.withPurge("immediate"))) {
+            fillAndEmpty(allocator);
+            Purging.awaitStats(allocator, s -> s.purges() > 0);
+            long[] blocks = new long[BLOCKS];
+            for (int i = 0; i < BLOCKS; i++) {
+                blocks[i] = allocator.allocateZeroed(BLOCK_BYTE_SIZE);
+                assertEquals(-1, Patterns.firstNonZero(blocks[i], BLOCK_BYTE_SIZE), "block " + i);
+                Patterns.fill(blocks[i], BLOCK_BYTE_SIZE, i);
+            }
+            for (int i = 0; i < BLOCKS; i++) {
+                assertEquals(-1, Patterns.firstMismatch(blocks[i], BLOCK_BYTE_SIZE, i), "block " + i);
+                allocator.free(blocks[i]);
+            }
+            assertEquals(0, allocator.stats().liveBlocks());
+        }
+    }
+
+    /** Fills pages with blocks, frees them all and returns the committed bytes just after. */
+    private static long fillAndEmpty(Allocator allocator) {
+        long[] blocks = new long[BLOCKS];
+        Arrays.setAll(blocks, i -> allocator.allocate(BLOCK_BYTE_SIZE));
+        for (long block : blocks) {
+            Patterns.at(block, BLOCK_BYTE_SIZE).fill((byte) 0x3C);
+        }
+        long peak = allocator.stats().committedBytes();
+        for (long block : blocks) {
+            allocator.free(block);
+        }
+        assertEquals(0, allocator.stats().liveBlocks());
+        return peak;
+    }
+}
