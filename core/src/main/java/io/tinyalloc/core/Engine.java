@@ -22,7 +22,9 @@ public final class Engine {
     /**
      * Checks that the settings and the strategies fit together: segment, arena and page sizes,
      * and every size class against the pages. Returns one message per problem, each naming the
-     * offending value and what was expected, without the key path (the caller adds it).
+     * offending value and what was expected. A message about a key of the engine's own starts
+     * with that key and a colon ({@code segment-size: 3 MiB (expected: ...)}); a message about
+     * the size classes starts with {@code size class} or {@code largest size class}.
      *
      * @param settings the engine settings
      * @param sizeClasses the size-class table

@@ -1,0 +1,26 @@
+package io.tinyalloc.config;
+
+import io.tinyalloc.core.EngineSettings;
+import io.tinyalloc.spi.PageLookup;
+import io.tinyalloc.spi.PlatformMemory;
+import io.tinyalloc.spi.PurgePolicy;
+import io.tinyalloc.spi.SizeClasses;
+
+/**
+ * Everything the engine is built from, validated: its settings and one strategy of each kind.
+ *
+ * @param settings the engine's settings, with the description of the whole combination
+ * @param platform the platform memory
+ * @param sizeClasses the size-class table
+ * @param pageLookup the address-to-segment lookup
+ * @param purgePolicy the purge policy
+ * @param effectiveConfig every key in use, with its value and origin
+ */
+record Assembly(
+        EngineSettings settings,
+        PlatformMemory platform,
+        SizeClasses sizeClasses,
+        PageLookup pageLookup,
+        PurgePolicy purgePolicy,
+        EffectiveConfig effectiveConfig) {
+}
