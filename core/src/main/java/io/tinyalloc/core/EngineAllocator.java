@@ -213,7 +213,12 @@ final class EngineAllocator implements Allocator {
         }
         long moved = allocate(byteSize);
         NativeMemory.copy(address, moved, Math.min(usable, byteSize));
-        free(address);
+        long segment = lookup.segmentOf(address);
+        if (byteSize > usable && SegmentDescriptor.kind(segment) == SegmentDescriptor.LARGE) {
+            large.freeAfterGrowth(segment, address);
+        } else {
+            free(address);
+        }
         return moved;
     }
 

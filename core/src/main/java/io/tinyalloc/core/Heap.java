@@ -40,9 +40,6 @@ final class Heap {
     static final int BUSY = 2;
     static final int SHARED = 3;
 
-    /** Blocks carved at least per extension, so that a page of big blocks is not extended one by one. */
-    private static final int MIN_EXTEND_BLOCKS = 4;
-
     final int index;
     final ReentrantLock lock = new ReentrantLock();
     final AtomicInteger state;
@@ -179,7 +176,11 @@ final class Heap {
         return count;
     }
 
-    /** Carves the next few never-used blocks of the page into its free list. */
+    /**
+     * Carves the next never-used blocks of the page into its free list: an OS page worth, or one
+     * block if it is bigger, so that memory is touched, and counted as committed, only as it is
+     * needed.
+     */
     private boolean extend(long page) {
         long next = PageDescriptor.extendNext(page);
         long end = PageDescriptor.extendEnd(page);
@@ -187,8 +188,7 @@ final class Heap {
             return false;
         }
         int blockByteSize = PageDescriptor.blockSize(page);
-        long wanted = Math.max((long) MIN_EXTEND_BLOCKS * blockByteSize, engine.osPageByteSize);
-        long count = Math.min((end - next) / blockByteSize, (wanted + blockByteSize - 1) / blockByteSize);
+        long count = Math.min((end - next) / blockByteSize, Math.max(1, engine.osPageByteSize / blockByteSize));
         long last = next + (count - 1) * blockByteSize;
         for (long block = next; block < last; block += blockByteSize) {
             putLongPlain(block, block + blockByteSize);

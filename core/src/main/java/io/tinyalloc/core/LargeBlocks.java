@@ -24,8 +24,12 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class LargeBlocks {
 
-    /** A cached region is reused for a request this close to its size: at most 1/4 more. */
-    private static final int REUSE_SLACK_SHIFT = 2;
+    /**
+     * A cached region is reused for a request of at least half its size. Taking a larger region
+     * than needed costs no memory (what it touched is committed either way) and saves a mapping;
+     * the bound keeps a big region from going to a request much smaller than it.
+     */
+    private static final int REUSE_SLACK_SHIFT = 0;
 
     private final PlatformMemory platform;
     private final PageLookup lookup;
@@ -135,20 +139,33 @@ final class LargeBlocks {
 
     /** Frees a large block: its region goes to the cache, or back to the OS if it does not fit. */
     void free(long region, long block) {
+        free(region, block, false);
+    }
+
+    /**
+     * Frees a large block whose contents were just copied to a bigger one by a reallocation. A
+     * block that grows is unlikely to be followed by a request of its old size, so its region is
+     * cached already purged rather than left dirty for the purge delay.
+     */
+    void freeAfterGrowth(long region, long block) {
+        free(region, block, true);
+    }
+
+    private void free(long region, long block, boolean purgeNow) {
         if (live.remove(region) == null) {
             throw new IllegalArgumentException("0x" + Long.toHexString(block) + " is not a live large block");
         }
         long regionByteSize = SegmentDescriptor.byteSize(region);
         liveBytes.addAndGet(-(region + regionByteSize - block));
         liveRegionBytes.addAndGet(-regionByteSize);
-        if (!putCached(region, regionByteSize)) {
+        if (!putCached(region, regionByteSize, purgeNow)) {
             unmap(region, regionByteSize);
         }
     }
 
     private synchronized long takeCached(long regionByteSize) {
         Map.Entry<Long, ArrayDeque<Long>> entry = cacheBySize.ceilingEntry(regionByteSize);
-        if (entry == null || entry.getKey() > regionByteSize + (regionByteSize >>> REUSE_SLACK_SHIFT)) {
+        if (entry == null || entry.getKey() - regionByteSize > (regionByteSize >>> REUSE_SLACK_SHIFT)) {
             return 0;
         }
         long region = entry.getValue().pollLast();
@@ -165,7 +182,7 @@ final class LargeBlocks {
         return region;
     }
 
-    private synchronized boolean putCached(long region, long regionByteSize) {
+    private synchronized boolean putCached(long region, long regionByteSize, boolean purgeNow) {
         if (regionByteSize > cacheByteCapacity) {
             return false;
         }
@@ -178,7 +195,7 @@ final class LargeBlocks {
         cacheByAge.add(region);
         cachedBytes += regionByteSize;
         cachedDirtyBytes += regionByteSize;
-        if (purgeDelayNanos == 0) {
+        if (purgeNow || purgeDelayNanos == 0) {
             purge(region, regionByteSize);
         }
         return true;

@@ -144,7 +144,18 @@ final class ModelChecker {
         check(mismatch < 0, () -> "reallocate(" + old + ", " + r.byteSize() + ") returned 0x"
                 + Long.toHexString(address) + " whose first " + kept + " bytes changed: "
                 + Patterns.describeMismatch(address, mismatch, old.serial()));
-        return "from " + old + " " + added(address, r.byteSize(), 0, null, false);
+        // A block kept in place keeps its usable size, which for an aligned block may be no class.
+        boolean keptInPlace = address == old.address() && old.usableByteSize() >= r.byteSize();
+        return "from " + old + " " + (keptInPlace ? keptAfterReallocate(old, r.byteSize())
+                : added(address, r.byteSize(), 0, null, false));
+    }
+
+    private String keptAfterReallocate(Block old, long byteSize) {
+        long usable = allocator.usableSize(old.address());
+        check(usable == old.usableByteSize(), "reallocate in place changed usableSize of " + old + " to " + usable);
+        Patterns.fill(old.address(), usable, old.serial());
+        model.add(new Block(old.address(), byteSize, usable, old.serial(), null));
+        return "kept in place";
     }
 
     private String free(Op.Free f) {
