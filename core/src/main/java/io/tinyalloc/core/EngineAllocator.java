@@ -45,6 +45,12 @@ final class EngineAllocator implements Allocator {
     final long osPageByteSize;
     final long purgeDelayNanos;
     final long tickIntervalNanos;
+    /**
+     * How long an emptied page stays with its class before it goes back to its segment, where any
+     * class can have it: at most a tick, so that a long purge delay does not keep pages from
+     * other classes.
+     */
+    final long retireNanos;
     final long magic;
     /** A page descriptor that never has a free block: the current page of classes without one. */
     final long emptyPage;
@@ -76,6 +82,7 @@ final class EngineAllocator implements Allocator {
         this.pageShifts = settings.pageByteSizes().stream().mapToInt(size -> Bits.log2(size)).toArray();
         this.purgeDelayNanos = purgePolicy.purgeDelayNanos();
         this.tickIntervalNanos = tickInterval(purgeDelayNanos);
+        this.retireNanos = Math.min(purgeDelayNanos, tickIntervalNanos);
         this.purgeByDecommit = purgePolicy.purgeKind() == PurgePolicy.PurgeKind.DECOMMIT;
         this.maxByteAlignment = segmentByteSize / 2;
         this.description = settings.description();

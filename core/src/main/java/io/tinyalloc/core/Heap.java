@@ -63,6 +63,12 @@ final class Heap {
      */
     private final long[] purgeHeads;
     private final long[] purgeTails;
+    /**
+     * Pages that emptied while assigned, most recent first: they stay with their class for the
+     * retire time, so that a batch of frees followed by a batch of allocations does not cycle its
+     * pages, and are released at a tick once it has passed. Owner only.
+     */
+    private long retiredHead;
     private long lastTickNanos;
     /** Slow paths left before the next look at the clock. */
     private int slowPathsUntilClock;
@@ -187,15 +193,15 @@ final class Heap {
         if (next >= end) {
             return false;
         }
-        int blockByteSize = PageDescriptor.blockSize(page);
-        long count = Math.min((end - next) / blockByteSize, Math.max(1, engine.osPageByteSize / blockByteSize));
-        long last = next + (count - 1) * blockByteSize;
-        for (long block = next; block < last; block += blockByteSize) {
-            putLongPlain(block, block + blockByteSize);
+        long stride = engine.table.blockStride(PageDescriptor.sizeClass(page));
+        long count = Math.min((end - next) / stride, Math.max(1, engine.osPageByteSize / stride));
+        long last = next + (count - 1) * stride;
+        for (long block = next; block < last; block += stride) {
+            putLongPlain(block, block + stride);
         }
         putLongPlain(last, 0);
         setFreeListPlain(page, next);
-        long extended = last + blockByteSize;
+        long extended = last + stride;
         PageDescriptor.setExtendNext(page, extended);
         if (extended > PageDescriptor.dirtyEnd(page)) {
             PageDescriptor.setDirtyEnd(page, extended);
@@ -215,10 +221,9 @@ final class Heap {
             appendToQueue(page, PageDescriptor.sizeClass(page));
         }
         if (usedPlain(page) == 0) {
-            long now = System.nanoTime();
-            pageEmptied(page, now);
-            tickIfDue(now);
+            pageEmptied(page);
         }
+        tickIfDue();
     }
 
     /** Called by a thread that freed a block of a full page: queues the page for its owner. */
@@ -261,7 +266,7 @@ final class Heap {
             appendToQueue(page, PageDescriptor.sizeClass(page));
         }
         if (usedPlain(page) == 0) {
-            pageEmptied(page, System.nanoTime());
+            pageEmptied(page);
         }
     }
 
@@ -270,16 +275,65 @@ final class Heap {
      * allocates and frees does not give its page back each time; the owner releases it at a tick
      * once the purge delay has passed. Any other page goes back to its segment at once.
      */
-    private void pageEmptied(long page, long now) {
-        int sizeClass = PageDescriptor.sizeClass(page);
-        if (current[sizeClass] == page && engine.purgeDelayNanos > 0 && !isOwnerless()) {
-            PageDescriptor.setFreedAt(page, now);
+    private void pageEmptied(long page) {
+        if (engine.purgeDelayNanos == 0 || isOwnerless()) {
+            releasePage(page, PageDescriptor.sizeClass(page), System.nanoTime());
+        } else {
+            retire(page);
+        }
+    }
+
+    /**
+     * Keeps an empty page with its class until a tick finds it still empty after the retire time.
+     * Its clock starts at the last tick rather than now, which saves reading the clock on a free
+     * and makes the page go at most one tick interval early.
+     */
+    private void retire(long page) {
+        PageDescriptor.setFreedAt(page, lastTickNanos);
+        if (PageDescriptor.list(page) == PageDescriptor.ON_RETIRED_LIST) {
             return;
         }
-        releasePage(page, sizeClass, now);
+        PageDescriptor.setListPrev(page, 0);
+        PageDescriptor.setListNext(page, retiredHead);
+        if (retiredHead != 0) {
+            PageDescriptor.setListPrev(retiredHead, page);
+        }
+        retiredHead = page;
+        PageDescriptor.setList(page, PageDescriptor.ON_RETIRED_LIST);
+    }
+
+    private void unretire(long page) {
+        long prev = PageDescriptor.listPrev(page);
+        long next = PageDescriptor.listNext(page);
+        if (prev != 0) {
+            PageDescriptor.setListNext(prev, next);
+        } else {
+            retiredHead = next;
+        }
+        if (next != 0) {
+            PageDescriptor.setListPrev(next, prev);
+        }
+        PageDescriptor.setList(page, PageDescriptor.ON_NO_LIST);
+    }
+
+    /** Releases the retired pages that stayed empty for the retire time; forgets those in use again. */
+    private void releaseExpiredRetiredPages(long now) {
+        long page = retiredHead;
+        while (page != 0) {
+            long next = PageDescriptor.listNext(page);
+            if (usedPlain(page) != 0 || PageDescriptor.state(page) != ACTIVE) {
+                unretire(page);
+            } else if (now - PageDescriptor.freedAt(page) >= engine.retireNanos) {
+                releasePage(page, PageDescriptor.sizeClass(page), PageDescriptor.freedAt(page));
+            }
+            page = next;
+        }
     }
 
     private void releasePage(long page, int sizeClass, long now) {
+        if (PageDescriptor.list(page) == PageDescriptor.ON_RETIRED_LIST) {
+            unretire(page);
+        }
         unlinkFromQueue(page, sizeClass);
         if (current[sizeClass] == page) {
             current[sizeClass] = engine.emptyPage;
@@ -371,8 +425,8 @@ final class Heap {
                 if (PageDescriptor.dirtyEnd(page) == pageStart) {
                     engine.commit(pageStart, pageEnd - pageStart);
                 }
-                PageDescriptor.assign(page, sizeClass, (int) engine.table.blockByteSize(sizeClass), pageStart,
-                        pageEnd);
+                PageDescriptor.assign(page, sizeClass, (int) engine.table.blockByteSize(sizeClass),
+                        (int) engine.table.blockStride(sizeClass), pageStart, pageEnd);
             }
         } finally {
             lock.unlock();
@@ -473,38 +527,35 @@ final class Heap {
     }
 
     private void addToPurgeList(long page, long now) {
-        if (PageDescriptor.onPurgeList(page)) {
-            removeFromPurgeList(page);
-        }
         int pageKind = pageKindOfPage(page);
         long tail = purgeTails[pageKind];
         PageDescriptor.setFreedAt(page, now);
-        PageDescriptor.setPurgeNext(page, 0);
-        PageDescriptor.setPurgePrev(page, tail);
+        PageDescriptor.setListNext(page, 0);
+        PageDescriptor.setListPrev(page, tail);
         if (tail != 0) {
-            PageDescriptor.setPurgeNext(tail, page);
+            PageDescriptor.setListNext(tail, page);
         } else {
             purgeHeads[pageKind] = page;
         }
         purgeTails[pageKind] = page;
-        PageDescriptor.setOnPurgeList(page, true);
+        PageDescriptor.setList(page, PageDescriptor.ON_PURGE_LIST);
     }
 
     private void removeFromPurgeList(long page) {
         int pageKind = pageKindOfPage(page);
-        long prev = PageDescriptor.purgePrev(page);
-        long next = PageDescriptor.purgeNext(page);
+        long prev = PageDescriptor.listPrev(page);
+        long next = PageDescriptor.listNext(page);
         if (prev != 0) {
-            PageDescriptor.setPurgeNext(prev, next);
+            PageDescriptor.setListNext(prev, next);
         } else {
             purgeHeads[pageKind] = next;
         }
         if (next != 0) {
-            PageDescriptor.setPurgePrev(next, prev);
+            PageDescriptor.setListPrev(next, prev);
         } else {
             purgeTails[pageKind] = prev;
         }
-        PageDescriptor.setOnPurgeList(page, false);
+        PageDescriptor.setList(page, PageDescriptor.ON_NO_LIST);
     }
 
     /**
@@ -535,7 +586,7 @@ final class Heap {
             if (pageState == PageDescriptor.HEADER) {
                 continue;
             }
-            if (pageState != FREE || PageDescriptor.onPurgeList(page)
+            if (pageState != FREE || PageDescriptor.list(page) == PageDescriptor.ON_PURGE_LIST
                     || PageDescriptor.dirtyEnd(page) != engine.pageStart(page)) {
                 return;
             }
@@ -582,7 +633,8 @@ final class Heap {
     /** The part of {@link #tick} that concerns this heap only. Caller owns the heap. */
     void tickLocal(long now) {
         lastTickNanos = now;
-        releaseIdleCurrentPages(now);
+        collectIdleCurrentPages();
+        releaseExpiredRetiredPages(now);
         lock.lock();
         try {
             purgeExpired(now);
@@ -591,21 +643,15 @@ final class Heap {
         }
     }
 
-    private void releaseIdleCurrentPages(long now) {
-        long delay = engine.purgeDelayNanos;
-        if (delay == io.tinyalloc.spi.PurgePolicy.NEVER) {
-            return;
-        }
-        for (int sizeClass = 0; sizeClass < current.length; sizeClass++) {
-            long page = current[sizeClass];
-            if (page == engine.emptyPage) {
-                continue;
-            }
-            if (usedPlain(page) != 0 && collectThreadFree(page) > 0 && usedPlain(page) == 0) {
-                PageDescriptor.setFreedAt(page, now); // emptied by remote frees: the delay starts now
-            }
-            if (usedPlain(page) == 0 && now - PageDescriptor.freedAt(page) >= delay) {
-                releasePage(page, sizeClass, PageDescriptor.freedAt(page));
+    /**
+     * Collects the remote frees of the current pages, so that a page emptied by other threads is
+     * retired (and in time released) even if its class is not allocated from again.
+     */
+    private void collectIdleCurrentPages() {
+        for (long page : current) {
+            if (page != engine.emptyPage && usedPlain(page) != 0 && collectThreadFree(page) > 0
+                    && usedPlain(page) == 0) {
+                retire(page);
             }
         }
     }

@@ -19,7 +19,7 @@ import static io.tinyalloc.core.NativeMemory.putLongPlain;
  *        0     8  FREE_LIST         owner   head of the local free list (next pointer in each block's first word)
  *        8     4  USED              owner   blocks handed out and not yet back on the local free list
  *       12     4  CAPACITY          owner   blocks the page holds
- *       16     4  BLOCK_SIZE        owner   bytes per block
+ *       16     4  BLOCK_SIZE        owner   usable bytes per block (blocks lie a class's stride apart)
  *       20     4  SIZE_CLASS        owner   class index, or {@link #NO_CLASS} when the page is free
  *       24     8  EXTEND_NEXT       owner   first block not yet carved into the free list
  *       32     8  EXTEND_END        owner   end of the last whole block
@@ -32,10 +32,10 @@ import static io.tinyalloc.core.NativeMemory.putLongPlain;
  *       76     4  NOTIFY_QUEUED     any     1 while the page is on its heap's notified stack (CAS)
  *       80     8  NOTIFY_NEXT       any     link in the heap's stack of pages that got remote frees while full
  *       88     8  DIRTY_END         owner   end of the memory touched since the page was last purged
- *       96     8  PURGE_NEXT        owner   link in the heap's list of free pages waiting to be purged
- *      104     8  PURGE_PREV        owner   (same list)
- *      112     8  FREED_AT          owner   when the page became free, in {@link System#nanoTime()}
- *      120     4  ON_PURGE_LIST     owner   1 while the page is on the heap's purge list
+ *       96     8  LIST_NEXT         owner   link in the heap's purge list or retired list (see LIST)
+ *      104     8  LIST_PREV         owner   (same list)
+ *      112     8  FREED_AT          owner   when the page became empty, in {@link System#nanoTime()}
+ *      120     4  LIST              owner   {@link #ON_NO_LIST}, {@link #ON_PURGE_LIST} or {@link #ON_RETIRED_LIST}
  *      124     4  PREV_FREE_PAGE    owner   (same list)
  * </pre>
  *
@@ -60,16 +60,23 @@ final class PageDescriptor {
     static final long NOTIFY_QUEUED_OFFSET = 76;
     static final long NOTIFY_NEXT_OFFSET = 80;
     static final long DIRTY_END_OFFSET = 88;
-    static final long PURGE_NEXT_OFFSET = 96;
-    static final long PURGE_PREV_OFFSET = 104;
+    static final long LIST_NEXT_OFFSET = 96;
+    static final long LIST_PREV_OFFSET = 104;
     static final long FREED_AT_OFFSET = 112;
-    static final long ON_PURGE_LIST_OFFSET = 120;
+    static final long LIST_OFFSET = 120;
     static final long PREV_FREE_PAGE_OFFSET = 124;
 
     /** Bytes per descriptor: two cache lines. */
     static final long BYTE_SIZE = 128;
 
     static final int NO_CLASS = -1;
+
+    /** On no list of the heap. */
+    static final int ON_NO_LIST = 0;
+    /** Free, waiting on the heap's purge list for its delay to pass. */
+    static final int ON_PURGE_LIST = 1;
+    /** Assigned and empty, kept for its class a while on the heap's retired list. */
+    static final int ON_RETIRED_LIST = 2;
 
     /** Not assigned to a size class: on its segment's list of free pages. */
     static final int FREE = 0;
@@ -92,8 +99,8 @@ final class PageDescriptor {
     /** Checks that the fields are laid out as documented: aligned, in order, within the descriptor. */
     static void checkLayout() {
         long[] longFields = {FREE_LIST_OFFSET, EXTEND_NEXT_OFFSET, EXTEND_END_OFFSET, QUEUE_NEXT_OFFSET,
-            QUEUE_PREV_OFFSET, THREAD_FREE_OFFSET, NOTIFY_NEXT_OFFSET, DIRTY_END_OFFSET, PURGE_NEXT_OFFSET,
-            PURGE_PREV_OFFSET, FREED_AT_OFFSET};
+            QUEUE_PREV_OFFSET, THREAD_FREE_OFFSET, NOTIFY_NEXT_OFFSET, DIRTY_END_OFFSET, LIST_NEXT_OFFSET,
+            LIST_PREV_OFFSET, FREED_AT_OFFSET};
         for (long offset : longFields) {
             if (offset % Long.BYTES != 0 || offset + Long.BYTES > BYTE_SIZE) {
                 throw new IllegalStateException("page descriptor layout: long field at " + offset);
@@ -213,28 +220,28 @@ final class PageDescriptor {
         putLongPlain(page + DIRTY_END_OFFSET, address);
     }
 
-    static long purgeNext(long page) {
-        return getLongPlain(page + PURGE_NEXT_OFFSET);
+    static long listNext(long page) {
+        return getLongPlain(page + LIST_NEXT_OFFSET);
     }
 
-    static void setPurgeNext(long page, long next) {
-        putLongPlain(page + PURGE_NEXT_OFFSET, next);
+    static void setListNext(long page, long next) {
+        putLongPlain(page + LIST_NEXT_OFFSET, next);
     }
 
-    static long purgePrev(long page) {
-        return getLongPlain(page + PURGE_PREV_OFFSET);
+    static long listPrev(long page) {
+        return getLongPlain(page + LIST_PREV_OFFSET);
     }
 
-    static void setPurgePrev(long page, long prev) {
-        putLongPlain(page + PURGE_PREV_OFFSET, prev);
+    static void setListPrev(long page, long prev) {
+        putLongPlain(page + LIST_PREV_OFFSET, prev);
     }
 
-    static boolean onPurgeList(long page) {
-        return getIntPlain(page + ON_PURGE_LIST_OFFSET) != 0;
+    static int list(long page) {
+        return getIntPlain(page + LIST_OFFSET);
     }
 
-    static void setOnPurgeList(long page, boolean onList) {
-        putIntPlain(page + ON_PURGE_LIST_OFFSET, onList ? 1 : 0);
+    static void setList(long page, int list) {
+        putIntPlain(page + LIST_OFFSET, list);
     }
 
     static long freedAt(long page) {
@@ -313,8 +320,8 @@ final class PageDescriptor {
      * Assigns a free page to a size class. Its blocks are carved lazily, so that memory is touched
      * (and committed) only as it is needed.
      */
-    static void assign(long page, int sizeClass, int blockByteSize, long start, long pageEnd) {
-        int capacity = (int) ((pageEnd - start) / blockByteSize);
+    static void assign(long page, int sizeClass, int blockByteSize, int blockStride, long start, long pageEnd) {
+        int capacity = (int) ((pageEnd - start) / blockStride);
         putIntPlain(page + PENDING_REMOTE_OFFSET, 0);
         setFreeListPlain(page, 0);
         setUsedPlain(page, 0);
@@ -322,7 +329,7 @@ final class PageDescriptor {
         putIntPlain(page + BLOCK_SIZE_OFFSET, blockByteSize);
         putIntPlain(page + SIZE_CLASS_OFFSET, sizeClass);
         setExtendNext(page, start);
-        setExtendEnd(page, start + (long) capacity * blockByteSize);
+        setExtendEnd(page, start + (long) capacity * blockStride);
         setQueueNext(page, 0);
         setQueuePrev(page, 0);
         setState(page, ACTIVE);

@@ -18,14 +18,23 @@ final class SizeClassTable {
     static final long GRANULE = 1L << GRANULE_SHIFT;
     /** Blocks of this size or more are aligned to it: {@link io.tinyalloc.Allocator#MIN_BYTE_ALIGNMENT}. */
     static final long MIN_ALIGNED_BYTE_SIZE = io.tinyalloc.Allocator.MIN_BYTE_ALIGNMENT;
+    /** The cache line of the CPUs tinyalloc runs on (x86-64, AArch64). */
+    static final long CACHE_LINE_BYTE_SIZE = 64;
+    /**
+     * Addresses this far apart fall in the same L1 cache set, and in few L2 sets: blocks laid out
+     * at a multiple of it would all compete for the same cache lines.
+     */
+    static final long CACHE_ALIASING_BYTE_SIZE = 4096;
 
     private final long[] blockByteSizes;
+    private final long[] blockStrides;
     private final int[] pageKinds;
     private final short[] classByGranule;
     private final long maxSmallByteSize;
 
     private SizeClassTable(long[] blockByteSizes, int[] pageKinds) {
         this.blockByteSizes = blockByteSizes;
+        this.blockStrides = Arrays.stream(blockByteSizes).map(SizeClassTable::strideOf).toArray();
         this.pageKinds = pageKinds;
         this.maxSmallByteSize = blockByteSizes[blockByteSizes.length - 1];
         this.classByGranule = new short[(int) (maxSmallByteSize >>> GRANULE_SHIFT) + 1];
@@ -95,6 +104,16 @@ final class SizeClassTable {
         throw new AssertionError("checked by problemWith: " + blockByteSize);
     }
 
+    /**
+     * Returns the distance between two blocks of a size: the size, plus a cache line when the size
+     * is a multiple of {@link #CACHE_ALIASING_BYTE_SIZE}, so that the first lines of successive
+     * blocks (where the free list and most headers live) do not all map to the same cache set.
+     * The line costs at most 1.6 % of a page, and makes such blocks only line-aligned.
+     */
+    static long strideOf(long blockByteSize) {
+        return blockByteSize % CACHE_ALIASING_BYTE_SIZE == 0 ? blockByteSize + CACHE_LINE_BYTE_SIZE : blockByteSize;
+    }
+
     /** Returns the class of a request of at most {@link #maxSmallByteSize()} bytes (0 included). */
     int classOf(long byteSize) {
         return classByGranule[(int) ((byteSize + GRANULE - 1) >>> GRANULE_SHIFT)];
@@ -102,6 +121,10 @@ final class SizeClassTable {
 
     long blockByteSize(int sizeClass) {
         return blockByteSizes[sizeClass];
+    }
+
+    long blockStride(int sizeClass) {
+        return blockStrides[sizeClass];
     }
 
     int pageKind(int sizeClass) {
@@ -119,15 +142,15 @@ final class SizeClassTable {
     /**
      * Returns the smallest class of at least {@code byteSize} bytes whose blocks all start at a
      * multiple of {@code byteAlignment}, or -1 if there is none. Pages start at a multiple of the
-     * OS page size, so a class qualifies when its block size is a multiple of the alignment and
-     * the alignment is at most the OS page size.
+     * OS page size, so a class qualifies when its stride is a multiple of the alignment and the
+     * alignment is at most the OS page size.
      */
     int alignedClassOf(long byteSize, long byteAlignment, long osPageByteSize) {
         if (byteAlignment > osPageByteSize || byteSize > maxSmallByteSize) {
             return -1;
         }
         for (int sizeClass = classOf(byteSize); sizeClass < blockByteSizes.length; sizeClass++) {
-            if (blockByteSizes[sizeClass] % byteAlignment == 0) {
+            if (blockStrides[sizeClass] % byteAlignment == 0) {
                 return sizeClass;
             }
         }

@@ -50,7 +50,8 @@ class PurgeTest {
             long peak = fillAndEmpty(allocator);
             AllocatorStats stats = Purging.awaitStats(allocator, s -> s.purges() > 0, WATCH);
             assertEquals(0, stats.purges(), "purged within an hour's delay: " + stats);
-            assertEquals(peak, stats.committedBytes(), "committed changed without a purge: " + stats);
+            // The waiting drives slow paths with allocations of its own, which may commit more.
+            assertTrue(stats.committedBytes() >= peak, "committed dropped without a purge: " + stats);
         }
     }
 
@@ -60,7 +61,8 @@ class PurgeTest {
             long peak = fillAndEmpty(allocator);
             AllocatorStats stats = Purging.awaitStats(allocator, s -> s.purges() > 0, WATCH);
             assertEquals(0, stats.purges(), "the 'none' policy purged: " + stats);
-            assertEquals(peak, stats.committedBytes(), "committed changed without a purge: " + stats);
+            // The waiting drives slow paths with allocations of its own, which may commit more.
+            assertTrue(stats.committedBytes() >= peak, "committed dropped without a purge: " + stats);
         }
     }
 
