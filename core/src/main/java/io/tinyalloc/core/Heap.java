@@ -64,9 +64,8 @@ final class Heap {
     private final long[] purgeHeads;
     private final long[] purgeTails;
     /**
-     * Pages that emptied while assigned, most recent first: they stay with their class for the
-     * retire time, so that a batch of frees followed by a batch of allocations does not cycle its
-     * pages, and are released at a tick once it has passed. Owner only.
+     * Current pages that emptied, most recent first: they stay with their class for the retire
+     * time and are released at a tick once it has passed, if still empty. Owner only.
      */
     private long retiredHead;
     private long lastTickNanos;
@@ -271,15 +270,16 @@ final class Heap {
     }
 
     /**
-     * A page has no live block left. The current page of its class stays, so that a loop that
-     * allocates and frees does not give its page back each time; the owner releases it at a tick
-     * once the purge delay has passed. Any other page goes back to its segment at once.
+     * A page has no live block left. The current page of its class is retired, so that a loop
+     * that allocates and frees does not give its page back each time; any other page goes back to
+     * its segment at once, where any class can take it (still dirty, so without a page fault).
      */
     private void pageEmptied(long page) {
-        if (engine.purgeDelayNanos == 0 || isOwnerless()) {
-            releasePage(page, PageDescriptor.sizeClass(page), System.nanoTime());
-        } else {
+        int sizeClass = PageDescriptor.sizeClass(page);
+        if (current[sizeClass] == page && engine.purgeDelayNanos != 0 && !isOwnerless()) {
             retire(page);
+        } else {
+            releasePage(page, sizeClass, System.nanoTime());
         }
     }
 
