@@ -183,7 +183,7 @@ final class EngineAllocator implements Allocator {
                     AllocationFailedException.NO_ERRNO, reservedBytes(), committedBytes(), null);
         }
         try {
-            return large.allocate(byteSize, byteAlignment, regionByteSize);
+            return large.allocate(byteAlignment, regionByteSize);
         } catch (PlatformMemoryException e) {
             throw failed(byteSize, e);
         }

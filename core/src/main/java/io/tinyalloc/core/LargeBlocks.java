@@ -1,15 +1,21 @@
 package io.tinyalloc.core;
 
+import static io.tinyalloc.core.SegmentDescriptor.LARGE_CACHED;
+import static io.tinyalloc.core.SegmentDescriptor.LARGE_LIVE;
+import static io.tinyalloc.core.SegmentDescriptor.ageNext;
+import static io.tinyalloc.core.SegmentDescriptor.agePrev;
+import static io.tinyalloc.core.SegmentDescriptor.byteSize;
+import static io.tinyalloc.core.SegmentDescriptor.nextSegment;
+import static io.tinyalloc.core.SegmentDescriptor.prevSegment;
+import static io.tinyalloc.core.SegmentDescriptor.setAgeNext;
+import static io.tinyalloc.core.SegmentDescriptor.setAgePrev;
+import static io.tinyalloc.core.SegmentDescriptor.setNextSegment;
+import static io.tinyalloc.core.SegmentDescriptor.setPrevSegment;
+
 import io.tinyalloc.spi.PageLookup;
 import io.tinyalloc.spi.PlatformMemory;
-import java.util.ArrayDeque;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
+import io.tinyalloc.spi.PurgePolicy;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Allocations above the largest size class: each is a region mapped on its own, with the
@@ -21,15 +27,17 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Regions are aligned as the lookup needs, so {@link PageLookup#segmentOf} finds the header
  * of a block within the first segment size of its region; blocks are placed no further than half
  * a segment from the start, which bounds the alignment a large block can have.
+ *
+ * <p>Every list is intrusive, in the region headers: the live regions, the cache bins (by size,
+ * four per doubling) and the cache's age order. One lock guards them all; it is held for a few
+ * pointer updates, and across a system call only to purge or unmap a cached region.
  */
 final class LargeBlocks {
 
-    /**
-     * A cached region is reused for a request of at least half its size. Taking a larger region
-     * than needed costs no memory (what it touched is committed either way) and saves a mapping;
-     * the bound keeps a big region from going to a request much smaller than it.
-     */
-    private static final int REUSE_SLACK_SHIFT = 0;
+    /** Cache bins per doubling of size: a bin holds regions within 1/4 of each other's size. */
+    private static final int BINS_PER_DOUBLING_SHIFT = 2;
+    private static final int BINS_PER_DOUBLING = 1 << BINS_PER_DOUBLING_SHIFT;
+    private static final int BIN_COUNT = Long.SIZE * BINS_PER_DOUBLING;
 
     private final PlatformMemory platform;
     private final PageLookup lookup;
@@ -40,21 +48,22 @@ final class LargeBlocks {
     private final long cacheMaxAgeNanos;
     private final long purgeDelayNanos;
     private final boolean purgeByDecommit;
+    private final PurgeCounters purgeCounters;
 
-    /** Live regions, for stats and close. */
-    private final Map<Long, Boolean> live = new ConcurrentHashMap<>();
-    /** Cached regions by size; guarded by {@code this}. */
-    private final TreeMap<Long, ArrayDeque<Long>> cacheBySize = new TreeMap<>();
-    /** Cached regions, oldest first; guarded by {@code this}. */
-    private final LinkedHashSet<Long> cacheByAge = new LinkedHashSet<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    // Everything below is guarded by lock.
+    private long liveHead;
+    private final long[] binHeads = new long[BIN_COUNT];
+    private long oldestCached;
+    private long newestCached;
+    private long liveBlocks;
+    private long liveBytes;
+    private long liveRegionBytes;
     private long cachedBytes;
     private long cachedDirtyBytes;
-
-    private final AtomicLong liveBytes = new AtomicLong();
-    private final AtomicLong liveRegionBytes = new AtomicLong();
-    private final LongAdder hits = new LongAdder();
-    private final LongAdder misses = new LongAdder();
-    private final PurgeCounters purgeCounters;
+    private long cachedCleanRegions;
+    private long hits;
+    private long misses;
 
     LargeBlocks(PlatformMemory platform, PageLookup lookup, long magic, long segmentByteSize,
             EngineSettings settings, long purgeDelayNanos, boolean purgeByDecommit, PurgeCounters purgeCounters) {
@@ -75,9 +84,7 @@ final class LargeBlocks {
         return Math.max(osPageByteSize, byteAlignment);
     }
 
-    /**
-     * Returns the size of the region for a block, or -1 if it would not fit in the address space.
-     */
+    /** Returns the size of the region for a block, or -1 if it would not fit in the address space. */
     long regionByteSize(long byteSize, long byteAlignment) {
         long offset = blockOffset(byteAlignment);
         if (byteSize > Long.MAX_VALUE / 2 - offset) {
@@ -86,29 +93,35 @@ final class LargeBlocks {
         return Bits.alignUp(offset + byteSize, osPageByteSize);
     }
 
+    // ------------------------------------------------------------------ allocate and free
+
     /**
-     * Allocates a large block.
+     * Allocates a large block, from the cache if a region fits, else from a new mapping.
      *
      * @throws io.tinyalloc.spi.PlatformMemoryException if the operating system refuses
      */
-    long allocate(long byteSize, long byteAlignment, long regionByteSize) {
-        long region = takeCached(regionByteSize);
-        if (region == 0) {
-            misses.increment();
-            region = map(regionByteSize);
-            setDirty(region, false);
-        } else {
-            hits.increment();
-            if (!purgeByDecommit) {
-                setDirty(region, true); // MADV_FREE may have left the old contents in place
+    long allocate(long byteAlignment, long regionByteSize) {
+        long region;
+        lock.lock();
+        try {
+            region = takeCached(regionByteSize);
+            if (region != 0) {
+                hits++;
+                makeLive(region, byteAlignment);
+                return SegmentDescriptor.largeBlock(region);
             }
+        } finally {
+            lock.unlock();
         }
-        long block = region + blockOffset(byteAlignment);
-        SegmentDescriptor.setLargeBlock(region, block);
-        live.put(region, Boolean.TRUE);
-        liveBytes.addAndGet(region + SegmentDescriptor.byteSize(region) - block);
-        liveRegionBytes.addAndGet(SegmentDescriptor.byteSize(region));
-        return block;
+        region = map(regionByteSize);
+        lock.lock();
+        try {
+            misses++;
+            makeLive(region, byteAlignment);
+            return SegmentDescriptor.largeBlock(region);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private long map(long regionByteSize) {
@@ -120,21 +133,33 @@ final class LargeBlocks {
             throw e;
         }
         SegmentDescriptor.initLarge(region, magic, regionByteSize, 0);
+        SegmentDescriptor.setLargeDirty(region, false);
         lookup.register(region, regionByteSize);
         return region;
     }
 
+    private void makeLive(long region, long byteAlignment) {
+        long block = region + blockOffset(byteAlignment);
+        SegmentDescriptor.setLargeBlock(region, block);
+        SegmentDescriptor.setLargeState(region, LARGE_LIVE);
+        liveHead = push(liveHead, region);
+        long regionByteSize = byteSize(region);
+        liveBlocks++;
+        liveBytes += region + regionByteSize - block;
+        liveRegionBytes += regionByteSize;
+    }
+
     /**
-     * Returns whether a region just handed out may hold old data: fresh mappings and purged
-     * regions read as zero.
+     * Returns whether a region just handed out may hold old data: fresh mappings and regions
+     * purged by decommit read as zero.
      */
     boolean mayBeDirty(long region) {
-        return isDirty(region);
+        return SegmentDescriptor.largeDirty(region);
     }
 
     /** Returns the usable size of a live large block. */
     long usableSize(long region, long block) {
-        return region + SegmentDescriptor.byteSize(region) - block;
+        return region + byteSize(region) - block;
     }
 
     /** Frees a large block: its region goes to the cache, or back to the OS if it does not fit. */
@@ -152,122 +177,193 @@ final class LargeBlocks {
     }
 
     private void free(long region, long block, boolean purgeNow) {
-        if (live.remove(region) == null) {
-            throw new IllegalArgumentException("0x" + Long.toHexString(block) + " is not a live large block");
-        }
-        long regionByteSize = SegmentDescriptor.byteSize(region);
-        liveBytes.addAndGet(-(region + regionByteSize - block));
-        liveRegionBytes.addAndGet(-regionByteSize);
-        if (!putCached(region, regionByteSize, purgeNow)) {
-            unmap(region, regionByteSize);
-        }
-    }
-
-    private synchronized long takeCached(long regionByteSize) {
-        Map.Entry<Long, ArrayDeque<Long>> entry = cacheBySize.ceilingEntry(regionByteSize);
-        if (entry == null || entry.getKey() - regionByteSize > (regionByteSize >>> REUSE_SLACK_SHIFT)) {
-            return 0;
-        }
-        long region = entry.getValue().pollLast();
-        if (entry.getValue().isEmpty()) {
-            cacheBySize.remove(entry.getKey());
-        }
-        cacheByAge.remove(region);
-        cachedBytes -= entry.getKey();
-        if (isDirty(region)) {
-            cachedDirtyBytes -= entry.getKey();
-        } else {
-            platform.commit(region, entry.getKey());
-        }
-        return region;
-    }
-
-    private synchronized boolean putCached(long region, long regionByteSize, boolean purgeNow) {
-        if (regionByteSize > cacheByteCapacity) {
-            return false;
-        }
-        while (cachedBytes + regionByteSize > cacheByteCapacity) {
-            evict(cacheByAge.iterator().next());
-        }
-        SegmentDescriptor.setLargeFreedAt(region, System.nanoTime());
-        setDirty(region, true);
-        cacheBySize.computeIfAbsent(regionByteSize, size -> new ArrayDeque<>()).addLast(region);
-        cacheByAge.add(region);
-        cachedBytes += regionByteSize;
-        cachedDirtyBytes += regionByteSize;
-        if (purgeNow || purgeDelayNanos == 0) {
-            purge(region, regionByteSize);
-        }
-        return true;
-    }
-
-    /**
-     * Purges cached regions whose purge delay passed and unmaps those older than the maximum age.
-     */
-    synchronized void maintain(long now) {
-        Iterator<Long> oldestFirst = cacheByAge.iterator();
-        while (oldestFirst.hasNext()) {
-            long region = oldestFirst.next();
-            long age = now - SegmentDescriptor.largeFreedAt(region);
-            if (age >= cacheMaxAgeNanos) {
-                oldestFirst.remove();
-                removeFromSizeIndex(region);
-                unmapCached(region);
-            } else if (age >= purgeDelayNanos && purgeDelayNanos != io.tinyalloc.spi.PurgePolicy.NEVER) {
-                if (isDirty(region)) {
-                    purge(region, SegmentDescriptor.byteSize(region));
-                }
-            } else {
+        long regionByteSize = byteSize(region);
+        lock.lock();
+        try {
+            if (SegmentDescriptor.largeState(region) != LARGE_LIVE || SegmentDescriptor.largeBlock(region) != block) {
+                throw new IllegalArgumentException("0x" + Long.toHexString(block) + " is not a live large block");
+            }
+            liveHead = unlink(liveHead, region);
+            liveBlocks--;
+            liveBytes -= region + regionByteSize - block;
+            liveRegionBytes -= regionByteSize;
+            if (regionByteSize <= cacheByteCapacity) {
+                putCached(region, regionByteSize, purgeNow);
                 return;
             }
-        }
-    }
-
-    private void evict(long region) {
-        cacheByAge.remove(region);
-        removeFromSizeIndex(region);
-        unmapCached(region);
-    }
-
-    private void removeFromSizeIndex(long region) {
-        long regionByteSize = SegmentDescriptor.byteSize(region);
-        ArrayDeque<Long> regions = cacheBySize.get(regionByteSize);
-        regions.remove(region);
-        if (regions.isEmpty()) {
-            cacheBySize.remove(regionByteSize);
-        }
-    }
-
-    private void unmapCached(long region) {
-        long regionByteSize = SegmentDescriptor.byteSize(region);
-        cachedBytes -= regionByteSize;
-        if (isDirty(region)) {
-            cachedDirtyBytes -= regionByteSize;
+        } finally {
+            lock.unlock();
         }
         unmap(region, regionByteSize);
     }
 
+    // ------------------------------------------------------------------ the cache (under lock)
+
+    /** The bin of a size: its power of two and which quarter of the next doubling it falls in. */
+    private static int binOf(long byteSize) {
+        int log2 = Long.SIZE - 1 - Long.numberOfLeadingZeros(byteSize);
+        int quarter = log2 < BINS_PER_DOUBLING_SHIFT ? 0
+                : (int) (byteSize >>> (log2 - BINS_PER_DOUBLING_SHIFT)) & (BINS_PER_DOUBLING - 1);
+        return log2 * BINS_PER_DOUBLING + quarter;
+    }
+
+    /**
+     * Takes a cached region of at least {@code regionByteSize} bytes and at most twice that:
+     * taking a larger region than needed costs no memory (what it touched is committed either way)
+     * and saves a mapping; the bound keeps a big region from going to a much smaller request.
+     */
+    private long takeCached(long regionByteSize) {
+        int first = binOf(regionByteSize);
+        int last = Math.min(BIN_COUNT - 1, binOf(regionByteSize * 2));
+        for (int bin = first; bin <= last; bin++) {
+            for (long region = binHeads[bin]; region != 0; region = nextSegment(region)) {
+                long size = byteSize(region);
+                if (size >= regionByteSize && size - regionByteSize <= regionByteSize) {
+                    removeCached(region);
+                    if (!SegmentDescriptor.largeDirty(region)) {
+                        platform.commit(region, size);
+                        if (!purgeByDecommit) {
+                            SegmentDescriptor.setLargeDirty(region, true); // MADV_FREE may have left old contents
+                        }
+                    }
+                    return region;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private void putCached(long region, long regionByteSize, boolean purgeNow) {
+        while (cachedBytes + regionByteSize > cacheByteCapacity) {
+            evict(oldestCached);
+        }
+        SegmentDescriptor.setLargeState(region, LARGE_CACHED);
+        SegmentDescriptor.setLargeFreedAt(region, System.nanoTime());
+        SegmentDescriptor.setLargeDirty(region, true);
+        int bin = binOf(regionByteSize);
+        binHeads[bin] = push(binHeads[bin], region);
+        appendToAgeList(region);
+        cachedBytes += regionByteSize;
+        cachedDirtyBytes += regionByteSize;
+        if (purgeNow || purgeDelayNanos == 0) {
+            purge(region);
+        }
+    }
+
+    private void removeCached(long region) {
+        long regionByteSize = byteSize(region);
+        int bin = binOf(regionByteSize);
+        binHeads[bin] = unlink(binHeads[bin], region);
+        removeFromAgeList(region);
+        cachedBytes -= regionByteSize;
+        if (SegmentDescriptor.largeDirty(region)) {
+            cachedDirtyBytes -= regionByteSize;
+        } else {
+            cachedCleanRegions--;
+        }
+    }
+
+    private void evict(long region) {
+        removeCached(region);
+        unmap(region, byteSize(region));
+    }
+
     /** Gives back the memory of a cached region but its header page, which says what it is. */
-    private void purge(long region, long regionByteSize) {
+    private void purge(long region) {
+        long regionByteSize = byteSize(region);
         long purgedByteSize = regionByteSize - osPageByteSize;
         if (purgedByteSize > 0) {
-            if (purgeByDecommit) {
-                platform.decommit(region + osPageByteSize, purgedByteSize);
-            } else {
-                platform.reset(region + osPageByteSize, purgedByteSize);
+            try {
+                if (purgeByDecommit) {
+                    platform.decommit(region + osPageByteSize, purgedByteSize);
+                } else {
+                    platform.reset(region + osPageByteSize, purgedByteSize);
+                }
+            } catch (io.tinyalloc.spi.PlatformMemoryException e) {
+                PurgeFailures.log(e);
+                return;
             }
             purgeCounters.record(purgedByteSize);
         }
-        setDirty(region, false);
+        SegmentDescriptor.setLargeDirty(region, false);
         cachedDirtyBytes -= regionByteSize;
+        cachedCleanRegions++;
     }
 
-    private boolean isDirty(long region) {
-        return SegmentDescriptor.largeDirty(region);
+    /** Purges cached regions whose purge delay passed and unmaps those older than the maximum age. */
+    void maintain(long now) {
+        lock.lock();
+        try {
+            long region = oldestCached;
+            while (region != 0) {
+                long next = ageNext(region);
+                long age = now - SegmentDescriptor.largeFreedAt(region);
+                if (age >= cacheMaxAgeNanos) {
+                    evict(region);
+                } else if (purgeDelayNanos != PurgePolicy.NEVER && age >= purgeDelayNanos) {
+                    if (SegmentDescriptor.largeDirty(region)) {
+                        purge(region);
+                    }
+                } else {
+                    return;
+                }
+                region = next;
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
-    private void setDirty(long region, boolean dirty) {
-        SegmentDescriptor.setLargeDirty(region, dirty);
+    // ------------------------------------------------------------------ intrusive lists (under lock)
+
+    /** Pushes a region on a list linked through NEXT_SEGMENT/PREV_SEGMENT; returns the new head. */
+    private static long push(long head, long region) {
+        setPrevSegment(region, 0);
+        setNextSegment(region, head);
+        if (head != 0) {
+            setPrevSegment(head, region);
+        }
+        return region;
+    }
+
+    /** Unlinks a region from a list linked through NEXT_SEGMENT/PREV_SEGMENT; returns the new head. */
+    private static long unlink(long head, long region) {
+        long prev = prevSegment(region);
+        long next = nextSegment(region);
+        if (next != 0) {
+            setPrevSegment(next, prev);
+        }
+        if (prev != 0) {
+            setNextSegment(prev, next);
+            return head;
+        }
+        return next;
+    }
+
+    private void appendToAgeList(long region) {
+        setAgeNext(region, 0);
+        setAgePrev(region, newestCached);
+        if (newestCached != 0) {
+            setAgeNext(newestCached, region);
+        } else {
+            oldestCached = region;
+        }
+        newestCached = region;
+    }
+
+    private void removeFromAgeList(long region) {
+        long prev = agePrev(region);
+        long next = ageNext(region);
+        if (prev != 0) {
+            setAgeNext(prev, next);
+        } else {
+            oldestCached = next;
+        }
+        if (next != 0) {
+            setAgePrev(next, prev);
+        } else {
+            newestCached = prev;
+        }
     }
 
     private void unmap(long region, long regionByteSize) {
@@ -275,57 +371,80 @@ final class LargeBlocks {
         platform.release(region, regionByteSize);
     }
 
+    // ------------------------------------------------------------------ figures and close
+
     long liveBytes() {
-        return liveBytes.get();
+        lock.lock();
+        try {
+            return liveBytes;
+        } finally {
+            lock.unlock();
+        }
     }
 
     long liveBlocks() {
-        return live.size();
+        lock.lock();
+        try {
+            return liveBlocks;
+        } finally {
+            lock.unlock();
+        }
     }
 
     long cacheHits() {
-        return hits.sum();
+        lock.lock();
+        try {
+            return hits;
+        } finally {
+            lock.unlock();
+        }
     }
 
     long cacheMisses() {
-        return misses.sum();
+        lock.lock();
+        try {
+            return misses;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Live regions plus cached regions not yet purged (a purged one keeps only its header page). */
-    synchronized long committedBytes() {
-        long cachedClean = cachedBytes - cachedDirtyBytes;
-        long cachedCleanHeaders = cachedClean == 0 ? 0 : countClean() * osPageByteSize;
-        return liveRegionBytes.get() + cachedDirtyBytes + cachedCleanHeaders;
-    }
-
-    private long countClean() {
-        long clean = 0;
-        for (long region : cacheByAge) {
-            if (!isDirty(region)) {
-                clean++;
-            }
+    long committedBytes() {
+        lock.lock();
+        try {
+            return liveRegionBytes + cachedDirtyBytes + cachedCleanRegions * osPageByteSize;
+        } finally {
+            lock.unlock();
         }
-        return clean;
     }
 
-    synchronized long reservedBytes() {
-        return liveRegionBytes.get() + cachedBytes;
+    long reservedBytes() {
+        lock.lock();
+        try {
+            return liveRegionBytes + cachedBytes;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Unmaps every region, live or cached. Only for {@code close()}. */
-    synchronized void releaseAll() {
-        for (long region : cacheByAge) {
-            unmap(region, SegmentDescriptor.byteSize(region));
+    void releaseAll() {
+        lock.lock();
+        try {
+            while (oldestCached != 0) {
+                evict(oldestCached);
+            }
+            while (liveHead != 0) {
+                long region = liveHead;
+                liveHead = unlink(liveHead, region);
+                unmap(region, byteSize(region));
+            }
+            liveBlocks = 0;
+            liveBytes = 0;
+            liveRegionBytes = 0;
+        } finally {
+            lock.unlock();
         }
-        cacheByAge.clear();
-        cacheBySize.clear();
-        cachedBytes = 0;
-        cachedDirtyBytes = 0;
-        for (long region : live.keySet()) {
-            unmap(region, SegmentDescriptor.byteSize(region));
-        }
-        live.clear();
-        liveBytes.set(0);
-        liveRegionBytes.set(0);
     }
 }

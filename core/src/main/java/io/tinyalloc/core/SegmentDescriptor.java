@@ -21,13 +21,17 @@ import static io.tinyalloc.core.NativeMemory.putLongRelease;
  *       36     4  PAGE_COUNT        pages in the segment (small)
  *       40     4  FREE_PAGE_HEAD    first page of the list of free pages, or {@link #NO_PAGE}
  *       44     4  FREE_PAGE_COUNT   pages on that list
- *       48     8  NEXT_SEGMENT      link in the heap's list of segments that have free pages
+ *       48     8  NEXT_SEGMENT      link in the heap's list of segments that have free pages (small),
+ *                                   or in the list of live regions or a cache bin (large)
  *       56     8  PREV_SEGMENT      (same list)
  *       64     8  LARGE_BLOCK       address of the block (large)
  *       72     8  LARGE_FREED_AT    when the region entered the large cache, in nanoTime (large)
  *       80     4  IN_FREE_LIST      1 when the segment is on its heap's list of segments with free pages
  *       84     4  LARGE_DIRTY       1 while a cached large region has not been purged (large)
- *       88    40  (reserved)
+ *       88     8  AGE_NEXT          link in the large cache's list of regions, oldest first (large)
+ *       96     8  AGE_PREV          (same list)
+ *      104     4  LARGE_STATE       {@link #LARGE_LIVE} or {@link #LARGE_CACHED} (large)
+ *      108    20  (reserved)
  *      128     *  page descriptors, {@link PageDescriptor#BYTE_SIZE} bytes each (small)
  * </pre>
  *
@@ -52,6 +56,9 @@ final class SegmentDescriptor {
     static final long LARGE_FREED_AT_OFFSET = 72;
     static final long IN_FREE_LIST_OFFSET = 80;
     static final long LARGE_DIRTY_OFFSET = 84;
+    static final long AGE_NEXT_OFFSET = 88;
+    static final long AGE_PREV_OFFSET = 96;
+    static final long LARGE_STATE_OFFSET = 104;
     static final long PAGES_OFFSET = 128;
 
     /** The header of a segment without its page descriptors. */
@@ -60,6 +67,10 @@ final class SegmentDescriptor {
     static final int SMALL = 1;
     static final int LARGE = 2;
     static final long NO_OWNER = -1;
+    /** A large region whose block is in use. */
+    static final int LARGE_LIVE = 1;
+    /** A large region in the cache, its block freed. */
+    static final int LARGE_CACHED = 2;
     static final int NO_PAGE = -1;
 
     private SegmentDescriptor() {
@@ -68,11 +79,11 @@ final class SegmentDescriptor {
     /** Checks that the fields are laid out as documented: aligned, in order, without overlap. */
     static void checkLayout() {
         long[] longFields = {MAGIC_OFFSET, BYTE_SIZE_OFFSET, OWNER_THREAD_ID_OFFSET, NEXT_SEGMENT_OFFSET,
-            PREV_SEGMENT_OFFSET, LARGE_BLOCK_OFFSET, LARGE_FREED_AT_OFFSET};
+            PREV_SEGMENT_OFFSET, LARGE_BLOCK_OFFSET, LARGE_FREED_AT_OFFSET, AGE_NEXT_OFFSET, AGE_PREV_OFFSET};
         for (long offset : longFields) {
             check(offset % Long.BYTES == 0, "long field at " + offset + " is not 8-byte aligned");
         }
-        check(LARGE_DIRTY_OFFSET + Integer.BYTES <= PAGES_OFFSET, "fixed fields overlap the page descriptors");
+        check(LARGE_STATE_OFFSET + Integer.BYTES <= PAGES_OFFSET, "fixed fields overlap the page descriptors");
         check(PAGES_OFFSET % PageDescriptor.BYTE_SIZE == 0 || PAGES_OFFSET % Long.BYTES == 0,
                 "page descriptors are not aligned");
     }
@@ -222,6 +233,30 @@ final class SegmentDescriptor {
 
     static void setLargeDirty(long segment, boolean dirty) {
         putIntPlain(segment + LARGE_DIRTY_OFFSET, dirty ? 1 : 0);
+    }
+
+    static long ageNext(long segment) {
+        return getLongPlain(segment + AGE_NEXT_OFFSET);
+    }
+
+    static void setAgeNext(long segment, long next) {
+        putLongPlain(segment + AGE_NEXT_OFFSET, next);
+    }
+
+    static long agePrev(long segment) {
+        return getLongPlain(segment + AGE_PREV_OFFSET);
+    }
+
+    static void setAgePrev(long segment, long prev) {
+        putLongPlain(segment + AGE_PREV_OFFSET, prev);
+    }
+
+    static int largeState(long segment) {
+        return getIntPlain(segment + LARGE_STATE_OFFSET);
+    }
+
+    static void setLargeState(long segment, int state) {
+        putIntPlain(segment + LARGE_STATE_OFFSET, state);
     }
 
     static void setLargeBlock(long segment, long block) {
