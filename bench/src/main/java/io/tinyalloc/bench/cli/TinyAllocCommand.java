@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "tinyalloc",
         mixinStandardHelpOptions = true,
         versionProvider = TinyAllocCommand.Version.class,
-        subcommands = {ListCommand.class},
+        subcommands = {ListCommand.class, FootprintCommand.class},
         description = {
             "Benchmarks tinyalloc, the off-heap allocator for the JVM.",
             "",
