@@ -1,12 +1,7 @@
 package io.tinyalloc.core;
 
-import static io.tinyalloc.core.NativeMemory.getLongPlain;
 import static io.tinyalloc.core.NativeMemory.putLongPlain;
 import static io.tinyalloc.core.PageDescriptor.NOTIFY;
-import static io.tinyalloc.core.PageDescriptor.freeListPlain;
-import static io.tinyalloc.core.PageDescriptor.setFreeListPlain;
-import static io.tinyalloc.core.PageDescriptor.setUsedPlain;
-import static io.tinyalloc.core.PageDescriptor.usedPlain;
 
 import io.tinyalloc.AllocationFailedException;
 import io.tinyalloc.Allocator;
@@ -113,7 +108,7 @@ final class EngineAllocator implements Allocator {
     @Override
     public long allocate(long byteSize) {
         if (Long.compareUnsigned(byteSize, table.maxSmallByteSize()) <= 0) {
-            return allocateSmall(table.classOf(byteSize), byteSize);
+            return allocateSmall(table.classOf(byteSize));
         }
         return allocateLarge(byteSize, MIN_BYTE_ALIGNMENT);
     }
@@ -127,43 +122,34 @@ final class EngineAllocator implements Allocator {
         checkSize(byteSize);
         int sizeClass = table.alignedClassOf(Math.max(byteSize, byteAlignment), byteAlignment, osPageByteSize);
         if (sizeClass >= 0) {
-            return allocateSmall(sizeClass, byteSize);
+            return allocateSmall(sizeClass);
         }
         return allocateLarge(byteSize, byteAlignment);
     }
 
-    private long allocateSmall(int sizeClass, long byteSize) {
+    private long allocateSmall(int sizeClass) {
         Thread thread = Thread.currentThread();
         if (thread.isVirtual()) {
             return allocateShared(heaps.sharedFor(thread), sizeClass);
         }
         checkOpen();
-        Heap heap = heaps.local();
-        long page = heap.current[sizeClass];
-        long block = freeListPlain(page);
-        if (block != 0) {
-            setFreeListPlain(page, getLongPlain(block));
-            setUsedPlain(page, usedPlain(page) + 1);
-            return block;
-        }
-        return allocateSlow(heap, sizeClass);
+        return allocateFrom(heaps.local(), sizeClass);
     }
 
     private long allocateShared(Heap heap, int sizeClass) {
         heap.lock.lock();
         try {
             checkOpen();
-            long page = heap.current[sizeClass];
-            long block = freeListPlain(page);
-            if (block != 0) {
-                setFreeListPlain(page, getLongPlain(block));
-                setUsedPlain(page, usedPlain(page) + 1);
-                return block;
-            }
-            return allocateSlow(heap, sizeClass);
+            return allocateFrom(heap, sizeClass);
         } finally {
             heap.lock.unlock();
         }
+    }
+
+    /** The fast path: a pop from the current page of the class. Caller owns the heap. */
+    private long allocateFrom(Heap heap, int sizeClass) {
+        long block = PageDescriptor.popBlockPlain(heap.current[sizeClass]);
+        return block != 0 ? block : allocateSlow(heap, sizeClass);
     }
 
     private long allocateSlow(Heap heap, int sizeClass) {
@@ -245,12 +231,7 @@ final class EngineAllocator implements Allocator {
         long segment = lookup.segmentOf(address);
         if (SegmentDescriptor.ownerThreadIdOpaque(segment) == Thread.currentThread().threadId()) {
             long page = SegmentDescriptor.pageDescriptorOf(segment, address);
-            long head = freeListPlain(page);
-            putLongPlain(address, head);
-            setFreeListPlain(page, address);
-            int used = usedPlain(page) - 1;
-            setUsedPlain(page, used);
-            if (head == 0 || used == 0) {
+            if (PageDescriptor.pushBlockPlain(page, address)) {
                 heaps.local().localFreeSlow(page);
             }
             return;
@@ -281,12 +262,7 @@ final class EngineAllocator implements Allocator {
     private static void freeShared(Heap heap, long page, long address) {
         heap.lock.lock();
         try {
-            long head = freeListPlain(page);
-            putLongPlain(address, head);
-            setFreeListPlain(page, address);
-            int used = usedPlain(page) - 1;
-            setUsedPlain(page, used);
-            if (head == 0 || used == 0) {
+            if (PageDescriptor.pushBlockPlain(page, address)) {
                 heap.localFreeSlow(page);
             }
         } finally {

@@ -97,6 +97,11 @@ final class Heap {
         return owner;
     }
 
+    /** Read racily by {@link HeapRegistry#local()}: see there why that is safe. */
+    long ownerThreadIdPlain() {
+        return ownerThreadId;
+    }
+
     boolean isShared() {
         return state.get() == SHARED;
     }
@@ -113,10 +118,7 @@ final class Heap {
      */
     long allocateSlow(int sizeClass) {
         collectNotified();
-        long page = findPageWithFreeBlock(sizeClass);
-        long block = freeListPlain(page);
-        setFreeListPlain(page, getLongPlain(block));
-        setUsedPlain(page, usedPlain(page) + 1);
+        long block = PageDescriptor.popBlockPlain(findPageWithFreeBlock(sizeClass));
         tickIfDue();
         return block;
     }

@@ -17,6 +17,18 @@ final class HeapRegistry {
     /** Every heap, by index. Copy-on-write: read without locking by remote frees and maintenance. */
     private volatile Heap[] heaps;
 
+    /** Slots of {@link #recent}: a power of two, a few times the threads that allocate at once. */
+    private static final int RECENT_SLOTS = 64;
+
+    /**
+     * A direct-mapped cache in front of the {@link ThreadLocal}, by thread id: one array load and a
+     * compare instead of a hash probe. A slot is written by the thread whose id maps to it, read by
+     * that thread; a stale or overwritten slot fails the owner check and falls back to the
+     * ThreadLocal. The check is safe without ordering: a heap's owner id equals the caller's id only
+     * if the caller wrote it, and ids are never reused.
+     */
+    private final Heap[] recent = new Heap[RECENT_SLOTS];
+
     private final ThreadLocal<Heap> local = new ThreadLocal<>() {
         @Override
         protected Heap initialValue() {
@@ -35,7 +47,18 @@ final class HeapRegistry {
 
     /** The heap of the calling platform thread. */
     Heap local() {
-        return local.get();
+        long threadId = Thread.currentThread().threadId();
+        Heap heap = recent[(int) threadId & (RECENT_SLOTS - 1)];
+        if (heap != null && heap.ownerThreadIdPlain() == threadId) {
+            return heap;
+        }
+        return localSlow(threadId);
+    }
+
+    private Heap localSlow(long threadId) {
+        Heap heap = local.get();
+        recent[(int) threadId & (RECENT_SLOTS - 1)] = heap;
+        return heap;
     }
 
     /** The shared heap for a virtual thread; use it under its lock. */

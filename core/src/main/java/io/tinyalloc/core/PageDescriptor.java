@@ -129,6 +129,34 @@ final class PageDescriptor {
         putIntPlain(page + USED_OFFSET, used);
     }
 
+    /**
+     * Pops a block off the local free list, or returns 0 if it is empty: the allocation fast path.
+     * Owner only.
+     */
+    static long popBlockPlain(long page) {
+        long block = freeListPlain(page);
+        if (block != 0) {
+            setFreeListPlain(page, getLongPlain(block));
+            setUsedPlain(page, usedPlain(page) + 1);
+        }
+        return block;
+    }
+
+    /**
+     * Pushes a block on the local free list: the free fast path. Owner only.
+     *
+     * @return whether the owner must look at the page: it is now empty, or its free list was
+     *         empty (it may be full, off its queue)
+     */
+    static boolean pushBlockPlain(long page, long block) {
+        long head = freeListPlain(page);
+        putLongPlain(block, head);
+        setFreeListPlain(page, block);
+        int used = usedPlain(page) - 1;
+        setUsedPlain(page, used);
+        return head == 0 || used == 0;
+    }
+
     /** Read by {@code stats()} from any thread: a torn view only makes the snapshot approximate. */
     static int usedOpaque(long page) {
         return getIntOpaque(page + USED_OFFSET);
