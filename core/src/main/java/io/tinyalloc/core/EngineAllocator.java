@@ -207,8 +207,8 @@ final class EngineAllocator implements Allocator {
         long moved = allocate(byteSize);
         NativeMemory.copy(address, moved, Math.min(usable, byteSize));
         long segment = lookup.segmentOf(address);
-        if (byteSize > usable && SegmentDescriptor.kind(segment) == SegmentDescriptor.LARGE) {
-            large.freeAfterGrowth(segment, address);
+        if (SegmentDescriptor.kind(segment) == SegmentDescriptor.LARGE) {
+            large.freeAfterMove(segment, address);
         } else {
             free(address);
         }
@@ -409,7 +409,8 @@ final class EngineAllocator implements Allocator {
                 }
             }
             large.maintain(now);
-            pending |= large.committedBytes() > large.liveBytes();
+            LargeBlocks.Figures figures = large.figures();
+            pending |= figures.committedBytes() > figures.liveBytes();
         } finally {
             maintenanceLock.unlock();
         }
@@ -469,16 +470,16 @@ final class EngineAllocator implements Allocator {
     @Override
     public AllocatorStats stats() {
         checkOpen();
-        return new StatsCollector(this, table, segmentSource.reservedBytes() + large.reservedBytes())
-                .collect(smallSegments, large, crossThreadFrees.sum(), purgeCounters);
+        return new StatsCollector(this, table, segmentSource.reservedBytes())
+                .collect(smallSegments, large.figures(), crossThreadFrees.sum(), purgeCounters);
     }
 
     private long reservedBytes() {
-        return segmentSource.reservedBytes() + large.reservedBytes();
+        return segmentSource.reservedBytes() + large.figures().reservedBytes();
     }
 
     private long committedBytes() {
-        return StatsCollector.smallCommittedBytes(this, smallSegments) + large.committedBytes();
+        return StatsCollector.smallCommittedBytes(this, smallSegments) + large.figures().committedBytes();
     }
 
     int heapCount() {

@@ -110,6 +110,7 @@ final class LargeBlocks {
                 makeLive(region, byteAlignment);
                 return SegmentDescriptor.largeBlock(region);
             }
+            purgeDirtyRegions();
         } finally {
             lock.unlock();
         }
@@ -168,11 +169,12 @@ final class LargeBlocks {
     }
 
     /**
-     * Frees a large block whose contents were just copied to a bigger one by a reallocation. A
-     * block that grows is unlikely to be followed by a request of its old size, so its region is
-     * cached already purged rather than left dirty for the purge delay.
+     * Frees a large block whose contents were just copied to another block by a reallocation. The
+     * program moved away from this size (a buffer that grows or shrinks rarely comes back to the
+     * size it left), so the region is cached already purged rather than left dirty for the purge
+     * delay: reusing it then costs page faults, keeping it dirty costs its whole size.
      */
-    void freeAfterGrowth(long region, long block) {
+    void freeAfterMove(long region, long block) {
         free(region, block, true);
     }
 
@@ -290,6 +292,19 @@ final class LargeBlocks {
         cachedCleanRegions++;
     }
 
+    /**
+     * On a miss: the cached regions do not fit what the program asks for now, so the dirty ones
+     * are purged rather than kept resident for the rest of the purge delay. They stay cached, and
+     * mapped, for a request of their size. A loop that hits the cache never comes here.
+     */
+    private void purgeDirtyRegions() {
+        for (long region = oldestCached; region != 0 && cachedDirtyBytes > 0; region = ageNext(region)) {
+            if (SegmentDescriptor.largeDirty(region)) {
+                purge(region);
+            }
+        }
+    }
+
     /** Purges cached regions whose purge delay passed and unmaps those older than the maximum age. */
     void maintain(long now) {
         lock.lock();
@@ -373,56 +388,26 @@ final class LargeBlocks {
 
     // ------------------------------------------------------------------ figures and close
 
-    long liveBytes() {
-        lock.lock();
-        try {
-            return liveBytes;
-        } finally {
-            lock.unlock();
-        }
+    /**
+     * The large side of {@code stats()}, read under the lock at once so that the figures agree.
+     *
+     * @param liveBlocks live large blocks
+     * @param liveBytes their usable bytes
+     * @param committedBytes live regions plus cached regions not yet purged (a purged one keeps
+     *        only its header page)
+     * @param reservedBytes live and cached regions
+     * @param cacheHits allocations served from the cache
+     * @param cacheMisses allocations that mapped a new region
+     */
+    record Figures(long liveBlocks, long liveBytes, long committedBytes, long reservedBytes, long cacheHits,
+            long cacheMisses) {
     }
 
-    long liveBlocks() {
+    Figures figures() {
         lock.lock();
         try {
-            return liveBlocks;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    long cacheHits() {
-        lock.lock();
-        try {
-            return hits;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    long cacheMisses() {
-        lock.lock();
-        try {
-            return misses;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Live regions plus cached regions not yet purged (a purged one keeps only its header page). */
-    long committedBytes() {
-        lock.lock();
-        try {
-            return liveRegionBytes + cachedDirtyBytes + cachedCleanRegions * osPageByteSize;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    long reservedBytes() {
-        lock.lock();
-        try {
-            return liveRegionBytes + cachedBytes;
+            return new Figures(liveBlocks, liveBytes, liveRegionBytes + cachedDirtyBytes
+                    + cachedCleanRegions * osPageByteSize, liveRegionBytes + cachedBytes, hits, misses);
         } finally {
             lock.unlock();
         }

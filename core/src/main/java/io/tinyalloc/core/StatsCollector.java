@@ -30,7 +30,7 @@ final class StatsCollector {
         this.capacityBlocks = new long[table.count()];
     }
 
-    AllocatorStats collect(Set<Long> segments, LargeBlocks large, long crossThreadFrees, PurgeCounters purges) {
+    AllocatorStats collect(Set<Long> segments, LargeBlocks.Figures large, long crossThreadFrees, PurgeCounters purges) {
         for (long segment : segments) {
             addSegment(segment);
         }
@@ -44,18 +44,17 @@ final class StatsCollector {
             classes.add(new SizeClassStats(blockByteSize, pages[sizeClass], liveBlocks[sizeClass],
                     capacityBlocks[sizeClass]));
         }
-        return new AllocatorStats(reservedBytes, committedBytes + large.committedBytes(),
+        return new AllocatorStats(reservedBytes + large.reservedBytes(), committedBytes + large.committedBytes(),
                 smallLiveBytes + large.liveBytes(), smallLiveBlocks + large.liveBlocks(), purges.purges(),
                 purges.purgedBytes(), crossThreadFrees, large.liveBlocks(), large.cacheHits(), large.cacheMisses(),
                 classes);
     }
 
     private void addSegment(long segment) {
+        committedBytes += segmentCommittedBytes(engine, segment);
         int pageCount = SegmentDescriptor.pageCount(segment);
-        committedBytes += SegmentDescriptor.headerByteSize(pageCount, engine.osPageByteSize);
         for (int pageIndex = 0; pageIndex < pageCount; pageIndex++) {
             long page = SegmentDescriptor.pageDescriptor(segment, pageIndex);
-            committedBytes += pageCommittedBytes(engine, page);
             int state = PageDescriptor.stateOpaque(page);
             int sizeClass = PageDescriptor.sizeClassOpaque(page);
             if ((state == PageDescriptor.ACTIVE || state == PageDescriptor.FULL)
@@ -77,11 +76,17 @@ final class StatsCollector {
     static long smallCommittedBytes(EngineAllocator engine, Set<Long> segments) {
         long total = 0;
         for (long segment : segments) {
-            int pageCount = SegmentDescriptor.pageCount(segment);
-            total += SegmentDescriptor.headerByteSize(pageCount, engine.osPageByteSize);
-            for (int pageIndex = 0; pageIndex < pageCount; pageIndex++) {
-                total += pageCommittedBytes(engine, SegmentDescriptor.pageDescriptor(segment, pageIndex));
-            }
+            total += segmentCommittedBytes(engine, segment);
+        }
+        return total;
+    }
+
+    /** A segment's header plus, for each page, what was touched since it was last purged. */
+    private static long segmentCommittedBytes(EngineAllocator engine, long segment) {
+        int pageCount = SegmentDescriptor.pageCount(segment);
+        long total = SegmentDescriptor.headerByteSize(pageCount, engine.osPageByteSize);
+        for (int pageIndex = 0; pageIndex < pageCount; pageIndex++) {
+            total += pageCommittedBytes(engine, SegmentDescriptor.pageDescriptor(segment, pageIndex));
         }
         return total;
     }
