@@ -93,14 +93,17 @@ final class EngineAllocator implements Allocator {
         }
     }
 
-    /** Maintenance runs this often: a fraction of the purge delay, within sensible bounds. */
+    /** The shortest tick: more often than this, maintenance would cost more than it gives back. */
+    private static final long MIN_TICK_INTERVAL_NANOS = 1_000_000L;
+    /** The longest tick: dead threads' heaps and the large cache are looked after at least this often. */
+    private static final long MAX_TICK_INTERVAL_NANOS = 100_000_000L;
+
+    /** Maintenance runs this often: half the purge delay, within bounds. */
     private static long tickInterval(long purgeDelayNanos) {
-        final long minNanos = 1_000_000L;
-        final long maxNanos = 100_000_000L;
         if (purgeDelayNanos == PurgePolicy.NEVER) {
-            return maxNanos;
+            return MAX_TICK_INTERVAL_NANOS;
         }
-        return Math.clamp(purgeDelayNanos / 2, minNanos, maxNanos);
+        return Math.clamp(purgeDelayNanos / 2, MIN_TICK_INTERVAL_NANOS, MAX_TICK_INTERVAL_NANOS);
     }
 
     // ------------------------------------------------------------------ Allocator: allocation
