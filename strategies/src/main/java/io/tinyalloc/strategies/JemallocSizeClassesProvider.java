@@ -1,10 +1,5 @@
 package io.tinyalloc.strategies;
 
-import com.typesafe.config.Config;
-import io.tinyalloc.spi.SizeClasses;
-import io.tinyalloc.spi.SizeClassesProvider;
-import io.tinyalloc.spi.StrategyContext;
-
 /**
  * The {@code jemalloc} size classes, the default: four classes per doubling, as in jemalloc.
  *
@@ -35,42 +30,12 @@ import io.tinyalloc.spi.StrategyContext;
  *       16 MiB, default 64 KiB.
  * </ul>
  */
-public final class JemallocSizeClassesProvider implements SizeClassesProvider {
+public final class JemallocSizeClassesProvider extends GeometricSizeClassesProvider {
 
-    private static final String NAME = "jemalloc";
     private static final int CLASSES_PER_DOUBLING = 4;
-    private static final Config DEFAULTS = Defaults.load(JemallocSizeClassesProvider.class,
-            "jemalloc-size-classes.conf");
 
     /** Creates the provider; called by {@link java.util.ServiceLoader}. */
     public JemallocSizeClassesProvider() {
-    }
-
-    /** @return {@code "jemalloc"} */
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    /** @return {@code max-size = 64 KiB} */
-    @Override
-    public Config defaults() {
-        return DEFAULTS;
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws com.typesafe.config.ConfigException.BadValue if {@code max-size} is not a power of
-     *         two from 1 KiB to 16 MiB
-     */
-    @Override
-    public SizeClasses create(StrategyContext context) {
-        return SizeClassTable.geometric(NAME, CLASSES_PER_DOUBLING, MaxSize.read(context.settings()));
-    }
-
-    @Override
-    public String toString() {
-        return "JemallocSizeClassesProvider[" + NAME + "]";
+        super("jemalloc", CLASSES_PER_DOUBLING, "jemalloc-size-classes.conf");
     }
 }

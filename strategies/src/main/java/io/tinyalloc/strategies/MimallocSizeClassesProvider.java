@@ -1,10 +1,5 @@
 package io.tinyalloc.strategies;
 
-import com.typesafe.config.Config;
-import io.tinyalloc.spi.SizeClasses;
-import io.tinyalloc.spi.SizeClassesProvider;
-import io.tinyalloc.spi.StrategyContext;
-
 /**
  * The {@code mimalloc} size classes: eight classes per doubling, finer than {@code jemalloc}'s
  * four, for less waste at the cost of more classes (so more partly used pages).
@@ -37,42 +32,12 @@ import io.tinyalloc.spi.StrategyContext;
  *       16 MiB, default 64 KiB.
  * </ul>
  */
-public final class MimallocSizeClassesProvider implements SizeClassesProvider {
+public final class MimallocSizeClassesProvider extends GeometricSizeClassesProvider {
 
-    private static final String NAME = "mimalloc";
     private static final int CLASSES_PER_DOUBLING = 8;
-    private static final Config DEFAULTS = Defaults.load(MimallocSizeClassesProvider.class,
-            "mimalloc-size-classes.conf");
 
     /** Creates the provider; called by {@link java.util.ServiceLoader}. */
     public MimallocSizeClassesProvider() {
-    }
-
-    /** @return {@code "mimalloc"} */
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    /** @return {@code max-size = 64 KiB} */
-    @Override
-    public Config defaults() {
-        return DEFAULTS;
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws com.typesafe.config.ConfigException.BadValue if {@code max-size} is not a power of
-     *         two from 1 KiB to 16 MiB
-     */
-    @Override
-    public SizeClasses create(StrategyContext context) {
-        return SizeClassTable.geometric(NAME, CLASSES_PER_DOUBLING, MaxSize.read(context.settings()));
-    }
-
-    @Override
-    public String toString() {
-        return "MimallocSizeClassesProvider[" + NAME + "]";
+        super("mimalloc", CLASSES_PER_DOUBLING, "mimalloc-size-classes.conf");
     }
 }
