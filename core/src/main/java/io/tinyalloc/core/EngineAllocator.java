@@ -55,6 +55,7 @@ final class EngineAllocator implements Allocator {
     private final boolean purgeByDecommit;
     private final long maxByteAlignment;
     private final String description;
+    private final SegmentMap segmentMap;
     private final SegmentSource segmentSource;
     private final LargeBlocks large;
     private final HeapRegistry heaps;
@@ -83,9 +84,10 @@ final class EngineAllocator implements Allocator {
         this.description = settings.description();
         this.magic = MAGIC_BASE ^ INSTANCES.incrementAndGet();
         this.emptyPage = metadataArena.allocate(PageDescriptor.BYTE_SIZE, Long.BYTES).address();
-        this.segmentSource = new SegmentSource(platform, lookup, segmentByteSize, settings.arenaByteSize());
-        this.large = new LargeBlocks(platform, lookup, magic, segmentByteSize, settings, purgeDelayNanos,
-                purgeByDecommit, purgeCounters);
+        this.segmentMap = new SegmentMap(platform, lookup, segmentByteSize);
+        this.segmentSource = new SegmentSource(platform, segmentMap, segmentByteSize, settings.arenaByteSize());
+        this.large = new LargeBlocks(platform, segmentMap, magic, settings, purgeDelayNanos, purgeByDecommit,
+                purgeCounters);
         this.heaps = new HeapRegistry(this, settings.virtualThreadHeaps());
         this.purger = settings.backgroundPurge() ? new Purger(this, "tinyalloc-purger-" + (magic ^ MAGIC_BASE)) : null;
         if (purger != null) {
@@ -187,7 +189,7 @@ final class EngineAllocator implements Allocator {
     public long allocateZeroed(long byteSize) {
         if (Long.compareUnsigned(byteSize, table.maxSmallByteSize()) > 0) {
             long address = allocateLarge(byteSize, MIN_BYTE_ALIGNMENT);
-            if (large.mayBeDirty(lookup.segmentOf(address))) {
+            if (large.mayBeDirty(segmentOfBlock(address, "allocateZeroed"))) {
                 NativeMemory.fill(address, byteSize, (byte) 0);
             }
             return address;
@@ -209,7 +211,7 @@ final class EngineAllocator implements Allocator {
         }
         long moved = allocate(byteSize);
         NativeMemory.copy(address, moved, Math.min(usable, byteSize));
-        long segment = lookup.segmentOf(address);
+        long segment = segmentOfBlock(address, "reallocate");
         if (SegmentDescriptor.kind(segment) == SegmentDescriptor.LARGE) {
             large.freeAfterMove(segment, address);
         } else {
@@ -231,7 +233,7 @@ final class EngineAllocator implements Allocator {
             return;
         }
         checkOpen();
-        long segment = lookup.segmentOf(address);
+        long segment = segmentOfBlock(address, "free");
         if (SegmentDescriptor.ownerThreadIdOpaque(segment) == Thread.currentThread().threadId()) {
             long page = SegmentDescriptor.pageDescriptorOf(segment, address);
             if (PageDescriptor.pushBlockPlain(page, address)) {
@@ -297,10 +299,25 @@ final class EngineAllocator implements Allocator {
         free(segment.address());
     }
 
+    /**
+     * Returns the segment of a block, after checking that it is one of this engine's: the header is
+     * read only then.
+     *
+     * @throws IllegalArgumentException if no segment of this allocator holds {@code address}
+     */
+    private long segmentOfBlock(long address, String call) {
+        long segment = lookup.segmentOf(address);
+        if (!segmentMap.containsPlain(segment)) {
+            throw new IllegalArgumentException(call + "(0x" + Long.toHexString(address)
+                    + "): not an address this allocator returned (expected: a live block of " + this + ")");
+        }
+        return segment;
+    }
+
     @Override
     public long usableSize(long address) {
         checkOpen();
-        long segment = lookup.segmentOf(address);
+        long segment = segmentOfBlock(address, "usableSize");
         if (SegmentDescriptor.kind(segment) == SegmentDescriptor.LARGE) {
             return large.usableSize(segment, address);
         }
@@ -519,6 +536,7 @@ final class EngineAllocator implements Allocator {
         try {
             large.releaseAll();
             segmentSource.releaseAll();
+            segmentMap.release();
             smallSegments.clear();
             metadataArena.close();
         } finally {

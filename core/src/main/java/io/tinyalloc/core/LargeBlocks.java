@@ -40,7 +40,7 @@ final class LargeBlocks {
     private static final int BIN_COUNT = Long.SIZE * BINS_PER_DOUBLING;
 
     private final PlatformMemory platform;
-    private final PageLookup lookup;
+    private final SegmentMap segments;
     private final long magic;
     private final long osPageByteSize;
     private final long regionByteAlignment;
@@ -65,13 +65,13 @@ final class LargeBlocks {
     private long hits;
     private long misses;
 
-    LargeBlocks(PlatformMemory platform, PageLookup lookup, long magic, long segmentByteSize,
-            EngineSettings settings, long purgeDelayNanos, boolean purgeByDecommit, PurgeCounters purgeCounters) {
+    LargeBlocks(PlatformMemory platform, SegmentMap segments, long magic, EngineSettings settings,
+            long purgeDelayNanos, boolean purgeByDecommit, PurgeCounters purgeCounters) {
         this.platform = platform;
-        this.lookup = lookup;
+        this.segments = segments;
         this.magic = magic;
         this.osPageByteSize = platform.pageByteSize();
-        this.regionByteAlignment = Math.max(lookup.segmentByteAlignment(segmentByteSize), osPageByteSize);
+        this.regionByteAlignment = segments.segmentByteAlignment();
         this.cacheByteCapacity = settings.largeCacheByteCapacity();
         this.cacheMaxAgeNanos = settings.largeCacheMaxAgeNanos();
         this.purgeDelayNanos = purgeDelayNanos;
@@ -135,7 +135,7 @@ final class LargeBlocks {
         }
         SegmentDescriptor.initLarge(region, magic, regionByteSize, 0);
         SegmentDescriptor.setLargeDirty(region, false);
-        lookup.register(region, regionByteSize);
+        segments.register(region, regionByteSize);
         return region;
     }
 
@@ -382,7 +382,7 @@ final class LargeBlocks {
     }
 
     private void unmap(long region, long regionByteSize) {
-        lookup.unregister(region, regionByteSize);
+        segments.unregister(region, regionByteSize);
         platform.release(region, regionByteSize);
     }
 

@@ -1,6 +1,5 @@
 package io.tinyalloc.core;
 
-import io.tinyalloc.spi.PageLookup;
 import io.tinyalloc.spi.PlatformMemory;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -22,24 +21,24 @@ final class SegmentSource {
     }
 
     private final PlatformMemory platform;
-    private final PageLookup lookup;
+    private final SegmentMap segments;
     private final long segmentByteSize;
     private final long arenaByteSize;
     private final long segmentByteAlignment;
     private final CopyOnWriteArrayList<Arena> arenas = new CopyOnWriteArrayList<>();
     private final ReentrantLock growLock = new ReentrantLock();
 
-    SegmentSource(PlatformMemory platform, PageLookup lookup, long segmentByteSize, long arenaByteSize) {
+    SegmentSource(PlatformMemory platform, SegmentMap segments, long segmentByteSize, long arenaByteSize) {
         this.platform = platform;
-        this.lookup = lookup;
+        this.segments = segments;
         this.segmentByteSize = segmentByteSize;
         this.arenaByteSize = arenaByteSize;
-        this.segmentByteAlignment = Math.max(lookup.segmentByteAlignment(segmentByteSize), segmentByteSize);
+        this.segmentByteAlignment = segments.segmentByteAlignment();
     }
 
     /**
      * Claims a free segment, reserving a new arena if every arena is full, commits it and
-     * registers it with the lookup.
+     * registers it.
      *
      * @throws io.tinyalloc.spi.PlatformMemoryException if the operating system refuses
      */
@@ -62,7 +61,7 @@ final class SegmentSource {
             unclaim(segment);
             throw e;
         }
-        lookup.register(segment, segmentByteSize);
+        segments.register(segment, segmentByteSize);
         return segment;
     }
 
@@ -103,7 +102,7 @@ final class SegmentSource {
      * is claimed again.
      */
     void release(long segment) {
-        lookup.unregister(segment, segmentByteSize);
+        segments.unregister(segment, segmentByteSize);
         try {
             platform.decommit(segment, segmentByteSize);
         } finally {

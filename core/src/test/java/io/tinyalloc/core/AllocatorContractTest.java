@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tinyalloc.Allocator;
 import io.tinyalloc.AllocatorStats;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.HashSet;
@@ -239,6 +240,31 @@ class AllocatorContractTest {
 
     private static long maxAlignmentOf(Allocator engine) {
         return ((EngineAllocator) engine).segmentByteSize / 2;
+    }
+
+    /**
+     * Guards the segment map: an address outside this allocator's segments is reported, never read
+     * as a header (which would crash the JVM), and the allocator stays usable.
+     */
+    @Test
+    void addressesThisAllocatorNeverReturnedAreRejectedWithTheAddress() {
+        try (Arena foreign = Arena.ofConfined(); Allocator other = TestEngines.create()) {
+            long fromTheJdk = foreign.allocate(64).address();
+            long fromAnotherAllocator = other.allocate(64);
+            long unmapped = 0x1000;
+            long aboveUserSpace = 1L << 60;
+            for (long address : new long[] {fromTheJdk, fromAnotherAllocator, unmapped, aboveUserSpace}) {
+                String hex = "0x" + Long.toHexString(address);
+                IllegalArgumentException free = assertThrows(IllegalArgumentException.class, () -> allocator.free(address));
+                assertTrue(free.getMessage().contains(hex), free.getMessage());
+                assertThrows(IllegalArgumentException.class, () -> allocator.usableSize(address), hex);
+                assertThrows(IllegalArgumentException.class, () -> allocator.reallocate(address, 128), hex);
+            }
+            other.free(fromAnotherAllocator);
+        }
+        long block = allocator.allocate(64);
+        allocator.free(block);
+        assertEquals(0, allocator.stats().liveBlocks());
     }
 
     @Test

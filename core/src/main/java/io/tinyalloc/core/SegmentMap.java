@@ -1,0 +1,100 @@
+package io.tinyalloc.core;
+
+import io.tinyalloc.spi.PageLookup;
+import io.tinyalloc.spi.PlatformMemory;
+
+/**
+ * The segments of this engine: registers each one with the {@link PageLookup} strategy, and keeps
+ * one bit per segment-size slot of the address space, set while a segment (or the start of a
+ * large region) of this engine is there. {@code free} and friends check the bit before they read
+ * a header, so that an address this allocator never returned, or one from another allocator, is
+ * reported instead of read as metadata (which could crash the JVM). Segments and large regions
+ * are aligned to at least the segment size, so a slot holds at most one of them.
+ *
+ * <p>The bitmap covers {@link #ADDRESS_BITS} bits of address space, the user space of x86-64 and
+ * AArch64 Linux; it is reserved without being committed, so only the words for the address
+ * ranges the engine uses become resident (4 MiB segments: 8 MiB reserved, a few pages used).
+ * Bits change on slow paths with a CAS; the check is a plain load: a segment's bit is set before
+ * any of its blocks is handed out and cleared only after the last one was freed, so a thread
+ * that frees a block it got from this allocator always sees it set.
+ */
+final class SegmentMap {
+
+    /** The address space covered: 256 TiB. */
+    static final int ADDRESS_BITS = 48;
+
+    private final PlatformMemory platform;
+    private final PageLookup lookup;
+    private final long segmentByteAlignment;
+    private final int segmentShift;
+    private final long bitmap;
+    private final long bitmapByteSize;
+
+    SegmentMap(PlatformMemory platform, PageLookup lookup, long segmentByteSize) {
+        this.platform = platform;
+        this.lookup = lookup;
+        this.segmentByteAlignment = Math.max(lookup.segmentByteAlignment(segmentByteSize), segmentByteSize);
+        this.segmentShift = Bits.log2(segmentByteSize);
+        long slots = 1L << (ADDRESS_BITS - segmentShift);
+        this.bitmapByteSize = Bits.alignUp(slots / Byte.SIZE, platform.pageByteSize());
+        this.bitmap = platform.reserve(bitmapByteSize, platform.pageByteSize());
+        platform.commit(bitmap, bitmapByteSize);
+    }
+
+    /** Returns whether {@code segment}, an address aligned to the segment size, is one of this engine's. */
+    boolean containsPlain(long segment) {
+        if (segment >>> ADDRESS_BITS != 0) {
+            return false;
+        }
+        long slot = segment >>> segmentShift;
+        return (NativeMemory.getLongPlain(wordAddress(slot)) & bit(slot)) != 0;
+    }
+
+    /** The alignment of every segment and large region: what the lookup needs, and at least a segment. */
+    long segmentByteAlignment() {
+        return segmentByteAlignment;
+    }
+
+    /** Records a segment or a large region, before any of its blocks is handed out. */
+    void register(long segment, long byteSize) {
+        lookup.register(segment, byteSize);
+        add(segment);
+    }
+
+    /** Forgets a segment or a large region, after its last block was freed and before it is unmapped. */
+    void unregister(long segment, long byteSize) {
+        remove(segment);
+        lookup.unregister(segment, byteSize);
+    }
+
+    private void add(long segment) {
+        long slot = segment >>> segmentShift;
+        long word = wordAddress(slot);
+        long bits;
+        do {
+            bits = NativeMemory.getLongVolatile(word);
+        } while (!NativeMemory.casLong(word, bits, bits | bit(slot)));
+    }
+
+    private void remove(long segment) {
+        long slot = segment >>> segmentShift;
+        long word = wordAddress(slot);
+        long bits;
+        do {
+            bits = NativeMemory.getLongVolatile(word);
+        } while (!NativeMemory.casLong(word, bits, bits & ~bit(slot)));
+    }
+
+    private long wordAddress(long slot) {
+        return bitmap + (slot >>> 6) * Long.BYTES;
+    }
+
+    private static long bit(long slot) {
+        return 1L << (slot & (Long.SIZE - 1));
+    }
+
+    /** Gives the bitmap back. Only for {@code close()}. */
+    void release() {
+        platform.release(bitmap, bitmapByteSize);
+    }
+}
