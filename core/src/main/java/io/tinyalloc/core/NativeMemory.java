@@ -20,31 +20,34 @@ final class NativeMemory {
     private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
     /*
-     * Plain accesses use the unaligned layouts only to skip the alignment check: every address
-     * the engine passes is aligned. Atomic and ordered accesses need the aligned layouts.
+     * Every access goes straight to a layout's var handle, with exact invocation: the fast paths
+     * sit under a few levels of calls already, and MemorySegment.get/set would add one more level
+     * and argument adaptation, enough for C2 to stop inlining the access (it then makes a call
+     * per load). Plain accesses use the unaligned layouts only to skip the alignment check: every
+     * address the engine passes is aligned. Atomic and ordered accesses need the aligned layouts.
      */
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
-    private static final VarHandle LONG_HANDLE = ValueLayout.JAVA_LONG.varHandle();
-    private static final VarHandle INT_HANDLE = ValueLayout.JAVA_INT.varHandle();
+    private static final VarHandle LONG_PLAIN = ValueLayout.JAVA_LONG_UNALIGNED.varHandle().withInvokeExactBehavior();
+    private static final VarHandle INT_PLAIN = ValueLayout.JAVA_INT_UNALIGNED.varHandle().withInvokeExactBehavior();
+    private static final VarHandle LONG_HANDLE = ValueLayout.JAVA_LONG.varHandle().withInvokeExactBehavior();
+    private static final VarHandle INT_HANDLE = ValueLayout.JAVA_INT.varHandle().withInvokeExactBehavior();
 
     private NativeMemory() {
     }
 
     static long getLongPlain(long address) {
-        return ALL.get(LONG, address);
+        return (long) LONG_PLAIN.get(ALL, address);
     }
 
     static void putLongPlain(long address, long value) {
-        ALL.set(LONG, address, value);
+        LONG_PLAIN.set(ALL, address, value);
     }
 
     static int getIntPlain(long address) {
-        return ALL.get(INT, address);
+        return (int) INT_PLAIN.get(ALL, address);
     }
 
     static void putIntPlain(long address, int value) {
-        ALL.set(INT, address, value);
+        INT_PLAIN.set(ALL, address, value);
     }
 
     static long getLongVolatile(long address) {
