@@ -308,10 +308,15 @@ final class EngineAllocator implements Allocator {
     private long segmentOfBlock(long address, String call) {
         long segment = lookup.segmentOf(address);
         if (!segmentMap.containsPlain(segment)) {
-            throw new IllegalArgumentException(call + "(0x" + Long.toHexString(address)
-                    + "): not an address this allocator returned (expected: a live block of " + this + ")");
+            throw notOurs(address, call);
         }
         return segment;
+    }
+
+    /** Kept out of {@link #segmentOfBlock} so that the check stays small enough to inline. */
+    private IllegalArgumentException notOurs(long address, String call) {
+        return new IllegalArgumentException(call + "(0x" + Long.toHexString(address)
+                + "): not an address this allocator returned (expected: a live block of " + this + ")");
     }
 
     @Override
