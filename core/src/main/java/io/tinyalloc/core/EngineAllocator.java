@@ -205,13 +205,14 @@ final class EngineAllocator implements Allocator {
             return allocate(byteSize);
         }
         checkSize(byteSize);
-        long usable = usableSize(address);
+        checkOpen();
+        long segment = segmentOfBlock(address, "reallocate");
+        long usable = usableSizeIn(segment, address);
         if (byteSize <= usable && byteSize >= usable / 2) {
             return address;
         }
         long moved = allocate(byteSize);
         NativeMemory.copy(address, moved, Math.min(usable, byteSize));
-        long segment = segmentOfBlock(address, "reallocate");
         if (SegmentDescriptor.kind(segment) == SegmentDescriptor.LARGE) {
             large.freeAfterMove(segment, address);
         } else {
@@ -322,7 +323,10 @@ final class EngineAllocator implements Allocator {
     @Override
     public long usableSize(long address) {
         checkOpen();
-        long segment = segmentOfBlock(address, "usableSize");
+        return usableSizeIn(segmentOfBlock(address, "usableSize"), address);
+    }
+
+    private long usableSizeIn(long segment, long address) {
         if (SegmentDescriptor.kind(segment) == SegmentDescriptor.LARGE) {
             return large.usableSize(segment, address);
         }
