@@ -195,7 +195,7 @@ final class EngineAllocator implements Allocator {
             return address;
         }
         long address = allocate(byteSize);
-        NativeMemory.fill(address, byteSize, (byte) 0);
+        NativeMemory.zeroWords(address, byteSize);
         return address;
     }
 
@@ -235,8 +235,9 @@ final class EngineAllocator implements Allocator {
         }
         checkOpen();
         long segment = segmentOfBlock(address, "free");
-        if (SegmentDescriptor.ownerThreadIdOpaque(segment) == Thread.currentThread().threadId()) {
-            long page = SegmentDescriptor.pageDescriptorOf(segment, address);
+        long owner = SegmentDescriptor.ownerOpaque(segment);
+        if (SegmentDescriptor.isOwnedBy(owner, Thread.currentThread().threadId())) {
+            long page = SegmentDescriptor.pageDescriptorOf(segment, address, owner);
             if (PageDescriptor.pushBlockPlain(page, address)) {
                 heaps.local().localFreeSlow(page);
             }

@@ -129,13 +129,13 @@ final class LargeBlocks {
         long region = platform.reserve(regionByteSize, regionByteAlignment);
         try {
             platform.commit(region, regionByteSize);
+            SegmentDescriptor.initLarge(region, magic, regionByteSize, 0);
+            SegmentDescriptor.setLargeDirty(region, false);
+            segments.register(region, regionByteSize);
         } catch (RuntimeException e) {
             platform.release(region, regionByteSize);
             throw e;
         }
-        SegmentDescriptor.initLarge(region, magic, regionByteSize, 0);
-        SegmentDescriptor.setLargeDirty(region, false);
-        segments.register(region, regionByteSize);
         return region;
     }
 

@@ -16,6 +16,15 @@ import java.lang.invoke.VarHandle;
  */
 final class NativeMemory {
 
+    /**
+     * The bits of a user-space address on x86-64 and AArch64 Linux: the engine maps nothing above
+     * 256 TiB, and {@link SegmentMap} rejects any address above before the engine reads it.
+     */
+    static final int ADDRESS_BITS = 48;
+
+    /** Masks an address into user space. */
+    private static final long ADDRESS_MASK = (1L << ADDRESS_BITS) - 1;
+
     /** Everything: bounds checks pass for any user-space address, liveness is the engine's job. */
     private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
@@ -25,6 +34,11 @@ final class NativeMemory {
      * and argument adaptation, enough for C2 to stop inlining the access (it then makes a call
      * per load). Plain accesses use the unaligned layouts only to skip the alignment check: every
      * address the engine passes is aligned. Atomic and ordered accesses need the aligned layouts.
+     *
+     * Plain accesses mask the address into user space (a no-op for every address they get): the
+     * JIT then knows the offset is within ALL and drops the bounds check, which makes the fast
+     * paths a compare, a branch and a trap stub shorter per access, and small enough to inline
+     * into the caller.
      */
     private static final VarHandle LONG_PLAIN = ValueLayout.JAVA_LONG_UNALIGNED.varHandle().withInvokeExactBehavior();
     private static final VarHandle INT_PLAIN = ValueLayout.JAVA_INT_UNALIGNED.varHandle().withInvokeExactBehavior();
@@ -35,19 +49,19 @@ final class NativeMemory {
     }
 
     static long getLongPlain(long address) {
-        return (long) LONG_PLAIN.get(ALL, address);
+        return (long) LONG_PLAIN.get(ALL, address & ADDRESS_MASK);
     }
 
     static void putLongPlain(long address, long value) {
-        LONG_PLAIN.set(ALL, address, value);
+        LONG_PLAIN.set(ALL, address & ADDRESS_MASK, value);
     }
 
     static int getIntPlain(long address) {
-        return (int) INT_PLAIN.get(ALL, address);
+        return (int) INT_PLAIN.get(ALL, address & ADDRESS_MASK);
     }
 
     static void putIntPlain(long address, int value) {
-        INT_PLAIN.set(ALL, address, value);
+        INT_PLAIN.set(ALL, address & ADDRESS_MASK, value);
     }
 
     static long getLongVolatile(long address) {
@@ -96,6 +110,27 @@ final class NativeMemory {
 
     static void fill(long address, long byteSize, byte value) {
         ALL.asSlice(address, byteSize).fill(value);
+    }
+
+    /**
+     * Below this many bytes, {@link #zeroWords} stores words in a loop: cheaper than the call into
+     * the runtime's fill stub, whose set-up dominates for small blocks.
+     */
+    static final long ZERO_BY_STORES_BYTE_LIMIT = 256;
+
+    /**
+     * Zeroes {@code byteSize} bytes rounded up to whole words. The caller owns the rounded range
+     * (a block's usable size is a multiple of the granule) and {@code address} is word-aligned.
+     */
+    static void zeroWords(long address, long byteSize) {
+        if (byteSize > ZERO_BY_STORES_BYTE_LIMIT) {
+            fill(address, byteSize, (byte) 0);
+            return;
+        }
+        long end = address + byteSize;
+        for (long word = address; word < end; word += Long.BYTES) {
+            putLongPlain(word, 0);
+        }
     }
 
     static void copy(long fromAddress, long toAddress, long byteSize) {

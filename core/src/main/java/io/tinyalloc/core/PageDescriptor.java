@@ -5,6 +5,7 @@ import static io.tinyalloc.core.NativeMemory.getAndAddInt;
 import static io.tinyalloc.core.NativeMemory.getAndSetLong;
 import static io.tinyalloc.core.NativeMemory.getIntOpaque;
 import static io.tinyalloc.core.NativeMemory.getIntPlain;
+import static io.tinyalloc.core.NativeMemory.getLongOpaque;
 import static io.tinyalloc.core.NativeMemory.getLongPlain;
 import static io.tinyalloc.core.NativeMemory.getLongVolatile;
 import static io.tinyalloc.core.NativeMemory.putIntPlain;
@@ -16,8 +17,8 @@ import static io.tinyalloc.core.NativeMemory.putLongPlain;
  *
  * <pre>
  *   offset  size  field             written by
- *        0     8  FREE_LIST         owner   head of the local free list (next pointer in each block's first word)
- *        8     4  USED              owner   blocks handed out and not yet back on the local free list
+ *        0     8  LOCAL_FREE        owner   the local free list and the used count, in one word (below)
+ *        8     4  (reserved)
  *       12     4  CAPACITY          owner   blocks the page holds
  *       16     4  BLOCK_SIZE        owner   usable bytes per block (blocks lie a class's stride apart)
  *       20     4  SIZE_CLASS        owner   class index, or {@link #NO_CLASS} when the page is free
@@ -39,13 +40,24 @@ import static io.tinyalloc.core.NativeMemory.putLongPlain;
  *      124     4  PREV_FREE_PAGE    owner   (same list)
  * </pre>
  *
+ * <p>{@code LOCAL_FREE} packs the two fields that every allocation and every owner's free
+ * update, so that each of those fast paths reads and writes the descriptor once:
+ *
+ * <pre>
+ *   bits  0..47  head of the local free list, 0 when empty (each block's first word links the next)
+ *   bits 48..63  USED: blocks handed out and not yet back on the local free list
+ * </pre>
+ *
+ * Block addresses fit in the low {@value SegmentMap#ADDRESS_BITS} bits (the engine maps nothing
+ * above), and a page holds at most {@link #MAX_CAPACITY} blocks, so neither field spills into the
+ * other.
+ *
  * <p>The owner's hot fields share the first cache line; the fields that other threads write
  * start on the second, so remote frees do not slow down the owner's fast path.
  */
 final class PageDescriptor {
 
-    static final long FREE_LIST_OFFSET = 0;
-    static final long USED_OFFSET = 8;
+    static final long LOCAL_FREE_OFFSET = 0;
     static final long CAPACITY_OFFSET = 12;
     static final long BLOCK_SIZE_OFFSET = 16;
     static final long SIZE_CLASS_OFFSET = 20;
@@ -70,6 +82,15 @@ final class PageDescriptor {
     static final long BYTE_SIZE = 128;
 
     static final int NO_CLASS = -1;
+
+    /** Where USED starts in LOCAL_FREE: above every block address. */
+    private static final int USED_SHIFT = SegmentMap.ADDRESS_BITS;
+    /** The free-list head's bits of LOCAL_FREE. */
+    private static final long HEAD_MASK = (1L << USED_SHIFT) - 1;
+    /** One more block in use, added to LOCAL_FREE. */
+    private static final long ONE_USED = 1L << USED_SHIFT;
+    /** The most blocks a page holds: what USED can count. A page with more room leaves the rest unused. */
+    static final int MAX_CAPACITY = (1 << (Long.SIZE - USED_SHIFT)) - 1;
 
     /** On no list of the heap. */
     static final int ON_NO_LIST = 0;
@@ -98,7 +119,7 @@ final class PageDescriptor {
 
     /** Checks that the fields are laid out as documented: aligned, in order, within the descriptor. */
     static void checkLayout() {
-        long[] longFields = {FREE_LIST_OFFSET, EXTEND_NEXT_OFFSET, EXTEND_END_OFFSET, QUEUE_NEXT_OFFSET,
+        long[] longFields = {LOCAL_FREE_OFFSET, EXTEND_NEXT_OFFSET, EXTEND_END_OFFSET, QUEUE_NEXT_OFFSET,
             QUEUE_PREV_OFFSET, THREAD_FREE_OFFSET, NOTIFY_NEXT_OFFSET, DIRTY_END_OFFSET, LIST_NEXT_OFFSET,
             LIST_PREV_OFFSET, FREED_AT_OFFSET};
         for (long offset : longFields) {
@@ -114,30 +135,34 @@ final class PageDescriptor {
     // ---- owner-only fields: plain accesses, the owning thread is the only writer and reader ----
 
     static long freeListPlain(long page) {
-        return getLongPlain(page + FREE_LIST_OFFSET);
+        return getLongPlain(page + LOCAL_FREE_OFFSET) & HEAD_MASK;
     }
 
     static void setFreeListPlain(long page, long block) {
-        putLongPlain(page + FREE_LIST_OFFSET, block);
+        long localFree = getLongPlain(page + LOCAL_FREE_OFFSET);
+        putLongPlain(page + LOCAL_FREE_OFFSET, (localFree & ~HEAD_MASK) | block);
     }
 
     static int usedPlain(long page) {
-        return getIntPlain(page + USED_OFFSET);
+        return (int) (getLongPlain(page + LOCAL_FREE_OFFSET) >>> USED_SHIFT);
     }
 
     static void setUsedPlain(long page, int used) {
-        putIntPlain(page + USED_OFFSET, used);
+        long localFree = getLongPlain(page + LOCAL_FREE_OFFSET);
+        putLongPlain(page + LOCAL_FREE_OFFSET, (localFree & HEAD_MASK) | ((long) used << USED_SHIFT));
     }
 
     /**
      * Pops a block off the local free list, or returns 0 if it is empty: the allocation fast path.
-     * Owner only.
+     * Owner only. The link read from the block is masked, so that a block overwritten after its
+     * free cannot change the used count.
      */
     static long popBlockPlain(long page) {
-        long block = freeListPlain(page);
+        long localFree = getLongPlain(page + LOCAL_FREE_OFFSET);
+        long block = localFree & HEAD_MASK;
         if (block != 0) {
-            setFreeListPlain(page, getLongPlain(block));
-            setUsedPlain(page, usedPlain(page) + 1);
+            long next = getLongPlain(block) & HEAD_MASK;
+            putLongPlain(page + LOCAL_FREE_OFFSET, ((localFree & ~HEAD_MASK) + ONE_USED) | next);
         }
         return block;
     }
@@ -149,17 +174,17 @@ final class PageDescriptor {
      *         empty (it may be full, off its queue)
      */
     static boolean pushBlockPlain(long page, long block) {
-        long head = freeListPlain(page);
+        long localFree = getLongPlain(page + LOCAL_FREE_OFFSET);
+        long head = localFree & HEAD_MASK;
         putLongPlain(block, head);
-        setFreeListPlain(page, block);
-        int used = usedPlain(page) - 1;
-        setUsedPlain(page, used);
-        return head == 0 || used == 0;
+        long updated = ((localFree & ~HEAD_MASK) - ONE_USED) | block;
+        putLongPlain(page + LOCAL_FREE_OFFSET, updated);
+        return head == 0 || updated >>> USED_SHIFT == 0;
     }
 
     /** Read by {@code stats()} from any thread: a torn view only makes the snapshot approximate. */
     static int usedOpaque(long page) {
-        return getIntOpaque(page + USED_OFFSET);
+        return (int) (getLongOpaque(page + LOCAL_FREE_OFFSET) >>> USED_SHIFT);
     }
 
     static int capacity(long page) {
@@ -349,10 +374,9 @@ final class PageDescriptor {
      * (and committed) only as it is needed.
      */
     static void assign(long page, int sizeClass, int blockByteSize, int blockStride, long start, long pageEnd) {
-        int capacity = (int) ((pageEnd - start) / blockStride);
+        int capacity = (int) Math.min((pageEnd - start) / blockStride, MAX_CAPACITY);
         putIntPlain(page + PENDING_REMOTE_OFFSET, 0);
-        setFreeListPlain(page, 0);
-        setUsedPlain(page, 0);
+        putLongPlain(page + LOCAL_FREE_OFFSET, 0);
         putIntPlain(page + CAPACITY_OFFSET, capacity);
         putIntPlain(page + BLOCK_SIZE_OFFSET, blockByteSize);
         putIntPlain(page + SIZE_CLASS_OFFSET, sizeClass);
@@ -387,8 +411,7 @@ final class PageDescriptor {
     /** Forgets the class and the free list of a free page whose memory was purged. */
     static void forgetBlocks(long page) {
         putIntPlain(page + SIZE_CLASS_OFFSET, NO_CLASS);
-        setFreeListPlain(page, 0);
-        setUsedPlain(page, 0);
+        putLongPlain(page + LOCAL_FREE_OFFSET, 0);
         putIntPlain(page + CAPACITY_OFFSET, 0);
     }
 

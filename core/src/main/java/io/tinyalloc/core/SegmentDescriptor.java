@@ -16,7 +16,7 @@ import static io.tinyalloc.core.NativeMemory.putLongRelease;
  *        8     4  KIND              {@link #SMALL} (pages of size classes) or {@link #LARGE} (one block)
  *       12     4  PAGE_SHIFT        log2 of the page size (small)
  *       16     8  BYTE_SIZE         bytes of the segment, or of the whole mapping (large)
- *       24     8  OWNER_THREAD_ID   id of the thread that owns the segment's heap, or {@link #NO_OWNER}
+ *       24     8  OWNER             the owning thread and the page shift, in one word (below)
  *       32     4  HEAP_INDEX        index of the owning heap (small)
  *       36     4  PAGE_COUNT        pages in the segment (small)
  *       40     4  FREE_PAGE_HEAD    first page of the list of free pages, or {@link #NO_PAGE}
@@ -35,7 +35,17 @@ import static io.tinyalloc.core.NativeMemory.putLongRelease;
  *      128     *  page descriptors, {@link PageDescriptor#BYTE_SIZE} bytes each (small)
  * </pre>
  *
- * <p>All fields but {@code OWNER_THREAD_ID} are written only by the thread that owns the
+ * <p>{@code OWNER} holds what a free needs to know about the segment, so that it reads the
+ * header once:
+ *
+ * <pre>
+ *   bits 0..7   a copy of PAGE_SHIFT (0 for a large region)
+ *   bits 8..63  id of the thread that owns the segment's heap, or {@link #NO_OWNER}
+ * </pre>
+ *
+ * Thread ids count up from 1 and are never reused; 56 bits outlast any process.
+ *
+ * <p>All fields but {@code OWNER} are written only by the thread that owns the
  * segment (or holds its heap) and read by others only in {@code stats()} and {@code free()},
  * which read fields that never change while a block of the segment is live.
  */
@@ -45,7 +55,7 @@ final class SegmentDescriptor {
     static final long KIND_OFFSET = 8;
     static final long PAGE_SHIFT_OFFSET = 12;
     static final long BYTE_SIZE_OFFSET = 16;
-    static final long OWNER_THREAD_ID_OFFSET = 24;
+    static final long OWNER_OFFSET = 24;
     static final long HEAP_INDEX_OFFSET = 32;
     static final long PAGE_COUNT_OFFSET = 36;
     static final long FREE_PAGE_HEAD_OFFSET = 40;
@@ -67,6 +77,9 @@ final class SegmentDescriptor {
     static final int SMALL = 1;
     static final int LARGE = 2;
     static final long NO_OWNER = -1;
+    /** Where the thread id starts in OWNER. */
+    private static final int OWNER_THREAD_SHIFT = Byte.SIZE;
+    private static final long PAGE_SHIFT_MASK = (1L << OWNER_THREAD_SHIFT) - 1;
     /** A large region whose block is in use. */
     static final int LARGE_LIVE = 1;
     /** A large region in the cache, its block freed. */
@@ -78,7 +91,7 @@ final class SegmentDescriptor {
 
     /** Checks that the fields are laid out as documented: aligned, in order, without overlap. */
     static void checkLayout() {
-        long[] longFields = {MAGIC_OFFSET, BYTE_SIZE_OFFSET, OWNER_THREAD_ID_OFFSET, NEXT_SEGMENT_OFFSET,
+        long[] longFields = {MAGIC_OFFSET, BYTE_SIZE_OFFSET, OWNER_OFFSET, NEXT_SEGMENT_OFFSET,
             PREV_SEGMENT_OFFSET, LARGE_BLOCK_OFFSET, LARGE_FREED_AT_OFFSET, AGE_NEXT_OFFSET, AGE_PREV_OFFSET};
         for (long offset : longFields) {
             check(offset % Long.BYTES == 0, "long field at " + offset + " is not 8-byte aligned");
@@ -129,14 +142,26 @@ final class SegmentDescriptor {
     /**
      * Read by every {@code free}, racing with a heap being handed to a new thread. Safe: a thread
      * sees its own id only if it wrote it itself (ids are never reused); any other value sends the
-     * block down the remote path, which is correct for every owner.
+     * block down the remote path, which is correct for every owner. The page shift in the same
+     * word never changes while a block of the segment is live.
      */
-    static long ownerThreadIdOpaque(long segment) {
-        return getLongOpaque(segment + OWNER_THREAD_ID_OFFSET);
+    static long ownerOpaque(long segment) {
+        return getLongOpaque(segment + OWNER_OFFSET);
+    }
+
+    /** Returns whether an {@link #ownerOpaque} word names the thread {@code threadId}. */
+    static boolean isOwnedBy(long owner, long threadId) {
+        return owner >> OWNER_THREAD_SHIFT == threadId;
+    }
+
+    /** Returns the descriptor of the page that holds {@code address}, a block of this small segment, given its {@link #ownerOpaque} word. */
+    static long pageDescriptorOf(long segment, long address, long owner) {
+        int pageIndex = (int) ((address - segment) >>> (owner & PAGE_SHIFT_MASK));
+        return pageDescriptor(segment, pageIndex);
     }
 
     static void setOwnerThreadIdRelease(long segment, long threadId) {
-        putLongRelease(segment + OWNER_THREAD_ID_OFFSET, threadId);
+        putLongRelease(segment + OWNER_OFFSET, threadId << OWNER_THREAD_SHIFT | pageShift(segment));
     }
 
     static int heapIndex(long segment) {

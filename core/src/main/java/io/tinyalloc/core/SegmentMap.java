@@ -1,7 +1,9 @@
 package io.tinyalloc.core;
 
+import io.tinyalloc.AllocationFailedException;
 import io.tinyalloc.spi.PageLookup;
 import io.tinyalloc.spi.PlatformMemory;
+import io.tinyalloc.spi.PlatformMemoryException;
 
 /**
  * The segments of this engine: registers each one with the {@link PageLookup} strategy, and keeps
@@ -20,8 +22,8 @@ import io.tinyalloc.spi.PlatformMemory;
  */
 final class SegmentMap {
 
-    /** The address space covered: 256 TiB. */
-    static final int ADDRESS_BITS = 48;
+    /** The address space covered: 256 TiB, all of user space. */
+    static final int ADDRESS_BITS = NativeMemory.ADDRESS_BITS;
 
     private final PlatformMemory platform;
     private final PageLookup lookup;
@@ -55,8 +57,18 @@ final class SegmentMap {
         return segmentByteAlignment;
     }
 
-    /** Records a segment or a large region, before any of its blocks is handed out. */
+    /**
+     * Records a segment or a large region, before any of its blocks is handed out.
+     *
+     * @throws PlatformMemoryException if the region is not all in user space, where the engine's
+     *         masks and this bitmap assume it is
+     */
     void register(long segment, long byteSize) {
+        if (segment >>> ADDRESS_BITS != 0 || segment + byteSize >>> ADDRESS_BITS != 0) {
+            throw new PlatformMemoryException("the platform mapped 0x" + Long.toHexString(segment) + " (+"
+                    + Bits.formatBytes(byteSize) + ") (expected: addresses below 2^" + ADDRESS_BITS
+                    + ", in user space)", AllocationFailedException.NO_ERRNO);
+        }
         lookup.register(segment, byteSize);
         add(segment);
     }

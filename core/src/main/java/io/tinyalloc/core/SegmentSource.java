@@ -57,11 +57,11 @@ final class SegmentSource {
     private long prepare(long segment) {
         try {
             platform.commit(segment, segmentByteSize);
+            segments.register(segment, segmentByteSize);
         } catch (RuntimeException e) {
             unclaim(segment);
             throw e;
         }
-        segments.register(segment, segmentByteSize);
         return segment;
     }
 
