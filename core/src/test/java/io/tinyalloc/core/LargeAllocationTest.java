@@ -62,6 +62,25 @@ class LargeAllocationTest {
     }
 
     @Test
+    void aCachedRegionServesASlightlySmallerRequestButNotOneThatWouldLeaveMuchOfItIdle() {
+        try (Allocator allocator = TestEngines.create(Recipe.DEFAULT.withLargeCache(64 * MiB))) {
+            allocator.free(allocator.allocate(ONE_MIB));
+            AllocatorStats before = allocator.stats();
+            long slightlySmaller = allocator.allocate(ONE_MIB - ONE_MIB / 16);
+            AllocatorStats after = allocator.stats();
+            assertEquals(before.largeCacheHits() + 1, after.largeCacheHits(), "1/16 smaller should reuse the region");
+            allocator.free(slightlySmaller);
+
+            long halfSize = allocator.allocate(ONE_MIB / 2 + 4096);
+            AllocatorStats last = allocator.stats();
+            assertEquals(after.largeCacheHits(), last.largeCacheHits(),
+                    "half the size should not take the 1 MiB region: " + last);
+            assertEquals(after.largeCacheMisses() + 1, last.largeCacheMisses(), last.toString());
+            allocator.free(halfSize);
+        }
+    }
+
+    @Test
     void aCachedRegionComesBackZeroedWhenAskedZeroed() {
         try (Allocator allocator = TestEngines.create(Recipe.DEFAULT.withLargeCache(64 * MiB))) {
             long dirty = allocator.allocate(ONE_MIB);
