@@ -59,6 +59,8 @@ final class EngineAllocator implements Allocator {
     private final SegmentSource segmentSource;
     private final LargeBlocks large;
     private final HeapRegistry heaps;
+    /** {@link HeapRegistry#recentTables}, held here to save the fast path a load. */
+    private final long[][] recentTables;
     private final Set<Long> smallSegments = ConcurrentHashMap.newKeySet();
     private final LongAdder crossThreadFrees = new LongAdder();
     private final PurgeCounters purgeCounters = new PurgeCounters();
@@ -89,6 +91,7 @@ final class EngineAllocator implements Allocator {
         this.large = new LargeBlocks(platform, segmentMap, magic, settings, purgeDelayNanos, purgeByDecommit,
                 purgeCounters);
         this.heaps = new HeapRegistry(this, settings.virtualThreadHeaps());
+        this.recentTables = heaps.recentTables;
         this.purger = settings.backgroundPurge() ? new Purger(this, "tinyalloc-purger-" + (magic ^ MAGIC_BASE)) : null;
         if (purger != null) {
             purger.start();
@@ -132,12 +135,26 @@ final class EngineAllocator implements Allocator {
         return allocateLarge(byteSize, byteAlignment);
     }
 
+    /**
+     * The fast path: a pop from the current page of the class, in the table of the calling
+     * thread's heap. A hit in the table cache also means a platform thread (virtual threads own
+     * no heap), so that check waits for a miss.
+     */
     private long allocateSmall(int sizeClass) {
+        checkOpen();
+        long[] table = HeapRegistry.cachedTable(recentTables, Thread.currentThread().threadId());
+        if (table == null) {
+            return allocateSmallUncached(sizeClass);
+        }
+        long block = PageDescriptor.popBlockPlain(table[Heap.FIRST_PAGE_SLOT + sizeClass]);
+        return block != 0 ? block : allocateSlow(heaps.local(), sizeClass);
+    }
+
+    private long allocateSmallUncached(int sizeClass) {
         Thread thread = Thread.currentThread();
         if (thread.isVirtual()) {
             return allocateShared(heaps.sharedFor(thread), sizeClass);
         }
-        checkOpen();
         return allocateFrom(heaps.local(), sizeClass);
     }
 
@@ -151,9 +168,9 @@ final class EngineAllocator implements Allocator {
         }
     }
 
-    /** The fast path: a pop from the current page of the class. Caller owns the heap. */
+    /** A pop from the current page of the class, else the slow path. Caller owns the heap. */
     private long allocateFrom(Heap heap, int sizeClass) {
-        long block = PageDescriptor.popBlockPlain(heap.current[sizeClass]);
+        long block = PageDescriptor.popBlockPlain(heap.currentPage(sizeClass));
         return block != 0 ? block : allocateSlow(heap, sizeClass);
     }
 

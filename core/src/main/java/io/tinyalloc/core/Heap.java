@@ -44,8 +44,19 @@ final class Heap {
     final ReentrantLock lock = new ReentrantLock();
     final AtomicInteger state;
 
-    /** Per size class, the page that the fast path allocates from; the engine's empty page when none. */
-    final long[] current;
+    /** The slot of {@link #fastTable} that holds the owner's thread id. */
+    static final int OWNER_SLOT = 0;
+    /** The slot of {@link #fastTable} that holds the current page of size class 0. */
+    static final int FIRST_PAGE_SLOT = 1;
+
+    /**
+     * All that the allocation fast path reads of the heap, in one array so that the owner check
+     * and the page are one load apart: slot {@link #OWNER_SLOT} holds the owner's thread id
+     * ({@link SegmentDescriptor#NO_OWNER} when none), slot {@code FIRST_PAGE_SLOT + sizeClass}
+     * the page that class allocates from (the engine's empty page when none). The owner slot is
+     * read racily by {@link HeapRegistry#cachedTable}: see there why that is safe.
+     */
+    final long[] fastTable;
 
     private final EngineAllocator engine;
     private final long[] queueHeads;
@@ -74,21 +85,20 @@ final class Heap {
 
     /** The owning thread; null when shared or abandoned. Written under BUSY, read by maintenance. */
     private volatile Thread owner;
-    private long ownerThreadId;
 
     Heap(EngineAllocator engine, int index, Thread owner) {
         this.engine = engine;
         this.index = index;
         int classes = engine.table.count();
-        this.current = new long[classes];
-        Arrays.fill(current, engine.emptyPage);
+        this.fastTable = new long[FIRST_PAGE_SLOT + classes];
+        Arrays.fill(fastTable, engine.emptyPage);
         this.queueHeads = new long[classes];
         this.queueTails = new long[classes];
         this.segmentsWithFreePages = new long[engine.pageShifts.length];
         this.purgeHeads = new long[engine.pageShifts.length];
         this.purgeTails = new long[engine.pageShifts.length];
         this.owner = owner;
-        this.ownerThreadId = owner == null ? SegmentDescriptor.NO_OWNER : owner.threadId();
+        fastTable[OWNER_SLOT] = owner == null ? SegmentDescriptor.NO_OWNER : owner.threadId();
         this.state = new AtomicInteger(owner == null ? SHARED : OWNED);
         this.lastTickNanos = System.nanoTime();
     }
@@ -99,7 +109,19 @@ final class Heap {
 
     /** Read racily by {@link HeapRegistry#local()}: see there why that is safe. */
     long ownerThreadIdPlain() {
-        return ownerThreadId;
+        return fastTable[OWNER_SLOT];
+    }
+
+    private void setOwnerThreadId(long threadId) {
+        fastTable[OWNER_SLOT] = threadId;
+    }
+
+    long currentPage(int sizeClass) {
+        return fastTable[FIRST_PAGE_SLOT + sizeClass];
+    }
+
+    private void setCurrentPage(int sizeClass, long page) {
+        fastTable[FIRST_PAGE_SLOT + sizeClass] = page;
     }
 
     boolean isShared() {
@@ -127,7 +149,7 @@ final class Heap {
         long page = queueHeads[sizeClass];
         while (page != 0) {
             if (hasFreeBlock(page)) {
-                current[sizeClass] = page;
+                setCurrentPage(sizeClass, page);
                 return page;
             }
             long next = PageDescriptor.queueNext(page);
@@ -137,7 +159,7 @@ final class Heap {
             // else a remote free arrived in between: look at the same page again
         }
         page = takeFreePage(sizeClass);
-        current[sizeClass] = page;
+        setCurrentPage(sizeClass, page);
         if (!hasFreeBlock(page)) {
             throw new IllegalStateException("a fresh page has no block: " + describePage(page));
         }
@@ -278,7 +300,7 @@ final class Heap {
      */
     private void pageEmptied(long page) {
         int sizeClass = PageDescriptor.sizeClass(page);
-        if (current[sizeClass] == page && engine.purgeDelayNanos != 0 && !isOwnerless()) {
+        if (currentPage(sizeClass) == page && engine.purgeDelayNanos != 0 && !isOwnerless()) {
             retire(page);
         } else {
             releasePage(page, sizeClass, System.nanoTime());
@@ -337,8 +359,8 @@ final class Heap {
             unretire(page);
         }
         unlinkFromQueue(page, sizeClass);
-        if (current[sizeClass] == page) {
-            current[sizeClass] = engine.emptyPage;
+        if (currentPage(sizeClass) == page) {
+            setCurrentPage(sizeClass, engine.emptyPage);
         }
         lock.lock();
         try {
@@ -442,7 +464,7 @@ final class Heap {
         int pageShift = engine.pageShifts[pageKind];
         int pageCount = (int) (engine.segmentByteSize >>> pageShift);
         SegmentDescriptor.initSmall(segment, engine.magic, engine.segmentByteSize, pageShift, pageCount, index,
-                ownerThreadId);
+                ownerThreadIdPlain());
         long headerByteSize = SegmentDescriptor.headerByteSize(pageCount, engine.osPageByteSize);
         int headerPages = (int) ((headerByteSize + (1L << pageShift) - 1) >>> pageShift);
         for (int pageIndex = pageCount - 1; pageIndex >= 0; pageIndex--) {
@@ -650,7 +672,8 @@ final class Heap {
      * retired (and in time released) even if its class is not allocated from again.
      */
     private void collectIdleCurrentPages() {
-        for (long page : current) {
+        for (int sizeClass = 0; sizeClass < engine.table.count(); sizeClass++) {
+            long page = currentPage(sizeClass);
             if (page != engine.emptyPage && usedPlain(page) != 0 && collectThreadFree(page) > 0
                     && usedPlain(page) == 0) {
                 retire(page);
@@ -666,7 +689,7 @@ final class Heap {
     void reclaim(long now, boolean ownerJustDied) {
         if (ownerJustDied) {
             owner = null;
-            ownerThreadId = SegmentDescriptor.NO_OWNER;
+            setOwnerThreadId(SegmentDescriptor.NO_OWNER);
             setOwnerOfSegments(SegmentDescriptor.NO_OWNER);
             settleAllPages(now);
         }
@@ -720,8 +743,8 @@ final class Heap {
     /** Gives this heap to a new thread. Caller has set the state to {@link #BUSY}. */
     void adopt(Thread thread) {
         owner = thread;
-        ownerThreadId = thread.threadId();
-        setOwnerOfSegments(ownerThreadId);
+        setOwnerThreadId(thread.threadId());
+        setOwnerOfSegments(thread.threadId());
         lastTickNanos = System.nanoTime();
     }
 

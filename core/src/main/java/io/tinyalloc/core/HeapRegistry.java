@@ -17,17 +17,21 @@ final class HeapRegistry {
     /** Every heap, by index. Copy-on-write: read without locking by remote frees and maintenance. */
     private volatile Heap[] heaps;
 
-    /** Slots of {@link #recent}: a power of two, a few times the threads that allocate at once. */
+    /** Slots of the caches below: a power of two, a few times the threads that allocate at once. */
     private static final int RECENT_SLOTS = 64;
 
     /**
-     * A direct-mapped cache in front of the {@link ThreadLocal}, by thread id: one array load and a
-     * compare instead of a hash probe. A slot is written by the thread whose id maps to it, read by
-     * that thread; a stale or overwritten slot fails the owner check and falls back to the
-     * ThreadLocal. The check is safe without ordering: a heap's owner id equals the caller's id only
-     * if the caller wrote it, and ids are never reused.
+     * A direct-mapped cache in front of the {@link ThreadLocal}, by thread id, of each heap's
+     * {@link Heap#fastTable}: the allocation fast path finds its table with one array load and a
+     * compare instead of a hash probe, and reads its page from the same array. A slot is written
+     * by the thread whose id maps to it and read by that thread; a stale or overwritten slot fails
+     * the owner check and falls back to the ThreadLocal. The check is safe without ordering: a
+     * table's owner slot equals the caller's id only if the caller wrote it, and ids are never
+     * reused. The engine reads the array directly ({@link #cachedTable}), one load less.
      */
-    private final Heap[] recent = new Heap[RECENT_SLOTS];
+    final long[][] recentTables = new long[RECENT_SLOTS][];
+    /** The heaps of {@link #recentTables}, slot for slot, for the slow paths. */
+    private final Heap[] recentHeaps = new Heap[RECENT_SLOTS];
 
     private final ThreadLocal<Heap> local = new ThreadLocal<>() {
         @Override
@@ -45,19 +49,29 @@ final class HeapRegistry {
         this.heaps = shared.clone();
     }
 
-    /** The heap of the calling platform thread. */
+    /**
+     * Returns the fast table of the calling thread's heap from the cache, or null if it is not
+     * there (then {@link #local()} finds the heap, and caches it).
+     *
+     * @param recentTables {@link #recentTables}
+     * @param threadId the calling thread's id
+     */
+    static long[] cachedTable(long[][] recentTables, long threadId) {
+        long[] table = recentTables[(int) threadId & (RECENT_SLOTS - 1)];
+        return table != null && table[Heap.OWNER_SLOT] == threadId ? table : null;
+    }
+
+    /** The heap of the calling platform thread, for the slow paths. */
     Heap local() {
         long threadId = Thread.currentThread().threadId();
-        Heap heap = recent[(int) threadId & (RECENT_SLOTS - 1)];
+        int slot = (int) threadId & (RECENT_SLOTS - 1);
+        Heap heap = recentHeaps[slot];
         if (heap != null && heap.ownerThreadIdPlain() == threadId) {
             return heap;
         }
-        return localSlow(threadId);
-    }
-
-    private Heap localSlow(long threadId) {
-        Heap heap = local.get();
-        recent[(int) threadId & (RECENT_SLOTS - 1)] = heap;
+        heap = local.get();
+        recentHeaps[slot] = heap;
+        recentTables[slot] = heap.fastTable;
         return heap;
     }
 
