@@ -44,6 +44,16 @@ final class Heap {
     final ReentrantLock lock = new ReentrantLock();
     final AtomicInteger state;
 
+    /**
+     * The most empty pages a heap keeps with their class (retired) at once: enough for a few
+     * classes that a loop allocates and frees one block of, few enough that they hold at most a
+     * few hundred KiB resident (64 KiB pages).
+     */
+    static final int MAX_RETIRED_PAGES = 16;
+
+    /** How many of the most recently freed pages a class looks through for one it used before. */
+    private static final int SAME_CLASS_LOOKUP_PAGES = 16;
+
     /** The slot of {@link #fastTable} that holds the owner's thread id. */
     static final int OWNER_SLOT = 0;
     /** The slot of {@link #fastTable} that holds the current page of size class 0. */
@@ -79,6 +89,8 @@ final class Heap {
      * time and are released at a tick once it has passed, if still empty. Owner only.
      */
     private long retiredHead;
+    /** Pages on the retired list. Owner only. */
+    private int retiredCount;
     private long lastTickNanos;
     /** Slow paths left before the next look at the clock. */
     private int slowPathsUntilClock;
@@ -324,6 +336,26 @@ final class Heap {
         }
         retiredHead = page;
         PageDescriptor.setList(page, PageDescriptor.ON_RETIRED_LIST);
+        if (++retiredCount > MAX_RETIRED_PAGES) {
+            releaseOldestRetiredPage();
+        }
+    }
+
+    /**
+     * Releases the page retired longest ago, or forgets it if it is in use again: a heap keeps
+     * at most {@link #MAX_RETIRED_PAGES} empty pages, however many classes went empty, so that
+     * a thread that stops allocating (or a phase that ends) leaves little resident behind.
+     */
+    private void releaseOldestRetiredPage() {
+        long oldest = retiredHead;
+        while (PageDescriptor.listNext(oldest) != 0) {
+            oldest = PageDescriptor.listNext(oldest);
+        }
+        if (usedPlain(oldest) != 0 || PageDescriptor.state(oldest) != ACTIVE) {
+            unretire(oldest);
+        } else {
+            releasePage(oldest, PageDescriptor.sizeClass(oldest), lastTickNanos);
+        }
     }
 
     private void unretire(long page) {
@@ -338,6 +370,7 @@ final class Heap {
             PageDescriptor.setListPrev(next, prev);
         }
         PageDescriptor.setList(page, PageDescriptor.ON_NO_LIST);
+        retiredCount--;
     }
 
     /** Releases the retired pages that stayed empty for the retire time; forgets those in use again. */
@@ -422,13 +455,30 @@ final class Heap {
 
     // ------------------------------------------------------------------ pages and segments (under lock)
 
+    /**
+     * The free page waiting for its purge that a class should take: the most recently freed one
+     * that last served this class, if one of the last few does (its blocks are carved and its
+     * memory is touched no further than the class used it), else the most recently freed one.
+     * Returns 0 when none waits. Caller holds the lock.
+     */
+    private long recentFreePage(int pageKind, int sizeClass) {
+        long page = purgeTails[pageKind];
+        for (int looked = 0; page != 0 && looked < SAME_CLASS_LOOKUP_PAGES; looked++) {
+            if (PageDescriptor.isReusableFor(page, sizeClass)) {
+                return page;
+            }
+            page = PageDescriptor.listPrev(page);
+        }
+        return purgeTails[pageKind];
+    }
+
     /** Takes a free page of the right kind, from a segment of this heap or a new one, for a class. */
     private long takeFreePage(int sizeClass) {
         int pageKind = engine.table.pageKind(sizeClass);
         long page;
         lock.lock();
         try {
-            page = purgeTails[pageKind];
+            page = recentFreePage(pageKind, sizeClass);
             long segment;
             if (page != 0) {
                 segment = engine.segmentOfPage(page);

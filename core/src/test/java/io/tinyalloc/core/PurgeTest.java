@@ -66,6 +66,55 @@ class PurgeTest {
         }
     }
 
+    /**
+     * A thread that filled most of a page of many classes, freed everything and went idle keeps at most
+     * {@link Heap#MAX_RETIRED_PAGES} empty pages with their classes: the others go back and are
+     * purged by the background purger although their owner never calls the allocator again.
+     */
+    @Test
+    void anIdleThreadKeepsFewEmptyPagesResident() throws Exception {
+        Recipe recipe = Recipe.DEFAULT.withPurgeDelay(Duration.ofMillis(5)).withBackgroundPurge(true);
+        long pageByteSize = recipe.pageByteSizes().getFirst();
+        long[] sizes = java.util.stream.LongStream.iterate(16, size -> size <= 4096, size -> size + size / 8 + 16 & -16)
+                .toArray();
+        try (Allocator allocator = TestEngines.create(recipe)) {
+            java.util.concurrent.CountDownLatch emptied = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            Thread owner = Thread.ofPlatform().start(() -> {
+                for (long size : sizes) {
+                    long[] blocks = new long[(int) (pageByteSize * 9 / 10 / size)];   // most of one page
+                    Arrays.setAll(blocks, i -> allocator.allocate(size));
+                    Arrays.stream(blocks).forEach(allocator::free);
+                }
+                emptied.countDown();
+                awaitQuietly(release);
+            });
+            try {
+                emptied.await();
+                long bound = (Heap.MAX_RETIRED_PAGES + 2) * pageByteSize;
+                long deadline = System.nanoTime() + Purging.DEADLINE.toNanos();
+                long committed = allocator.stats().committedBytes();
+                while (committed > bound && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                    committed = allocator.stats().committedBytes();
+                }
+                assertTrue(committed <= bound, sizes.length + " classes emptied by an idle thread leave " + committed
+                        + " bytes committed (expected: at most " + bound + "): " + allocator.stats());
+            } finally {
+                release.countDown();
+                owner.join();
+            }
+        }
+    }
+
+    private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     void purgedPagesAreUsableAgain() throws InterruptedException {
         try (Allocator allocator = TestEngines.create(Recipe.DEFAULT.withPurge("immediate"))) {
