@@ -24,13 +24,20 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The replay of a recorded trace, touching the first and last byte of every block.
+ * The replay of a recorded trace, touching the first and last byte of every block: any trace
+ * of {@link TraceLibrary} by name ({@code gcc}, a {@code NAME.trace} recorded with
+ * {@code TracingAllocator}), or any trace file by path.
  *
  * <p>The score is in <b>nanoseconds per trace operation</b> (one allocation, reallocation or
  * free): each invocation runs the next {@value #OPS_PER_INVOCATION} operations of the trace,
- * starting it again (after freeing what it left live) when it reaches the end. The peak
- * committed bytes, sampled during one full replay before measuring, are printed at the end of
- * each fork.
+ * starting it again (after freeing what it left live) when it reaches the end. A trace of one
+ * thread runs on the benchmark thread. A trace of several threads runs on as many platform
+ * threads, the benchmark thread being the first, each running its recorded thread's operations,
+ * blocks freed by other threads than their allocating one included (see {@link TraceReplay});
+ * the score is then the wall time of an invocation over its operations, and includes two
+ * barriers per invocation, which the large {@value #OPS_PER_INVOCATION} makes negligible. The
+ * peak committed bytes, sampled during one full replay before measuring, are printed at the end
+ * of each fork.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,12 +47,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
 public class TraceReplayBenchmark {
 
-    /** Operations per invocation: enough to make the timer's cost negligible. */
-    static final int OPS_PER_INVOCATION = 4096;
+    /** Operations per invocation: enough to make the timer's cost, and a multi-thread replay's barriers, negligible. */
+    static final int OPS_PER_INVOCATION = 1 << 16;
     /** How often the footprint is sampled during the replay before measuring, in operations. */
     private static final int SAMPLE_EVERY_OPS = 1024;
 
-    /** A trace name of {@link TraceLibrary}. */
+    /** A trace name of {@link TraceLibrary}, or the path of a trace file in either format. */
     @Param({"gcc", "python-xml", "jq"})
     public String trace;
 

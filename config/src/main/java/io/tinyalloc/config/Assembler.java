@@ -17,6 +17,7 @@ import io.tinyalloc.spi.SizeClasses;
 import io.tinyalloc.spi.SizeClassesProvider;
 import io.tinyalloc.spi.StrategyContext;
 import io.tinyalloc.spi.StrategyProvider;
+import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -127,9 +128,11 @@ final class Assembler {
         if (engineSettings.isPresent() && sizeClasses.isPresent() && osPageByteSize.isPresent()) {
             checkGeometry(geometry, engineSettings.get(), sizeClasses.get(), osPageByteSize.getAsLong());
         }
+        Optional<Path> traceFile = TraceSetting.read(config, problems);
         problems.throwIfAny();
         return new Assembly(engineSettings.orElseThrow(), platform.orElseThrow(), sizeClasses.orElseThrow(),
-                pageLookup.orElseThrow(), purgePolicy.orElseThrow(), new EffectiveConfig(effectiveConfig(), user));
+                pageLookup.orElseThrow(), purgePolicy.orElseThrow(), new EffectiveConfig(effectiveConfig(), user),
+                traceFile);
     }
 
     /**

@@ -5,6 +5,8 @@ import io.tinyalloc.spi.PageLookup;
 import io.tinyalloc.spi.PlatformMemory;
 import io.tinyalloc.spi.PurgePolicy;
 import io.tinyalloc.spi.SizeClasses;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Everything the engine is built from, validated: its settings and one strategy of each kind.
@@ -15,6 +17,7 @@ import io.tinyalloc.spi.SizeClasses;
  * @param pageLookup the address-to-segment lookup
  * @param purgePolicy the purge policy
  * @param effectiveConfig every key in use, with its value and origin
+ * @param traceFile the file to record every call in, if tracing is on
  */
 record Assembly(
         EngineSettings settings,
@@ -22,5 +25,6 @@ record Assembly(
         SizeClasses sizeClasses,
         PageLookup pageLookup,
         PurgePolicy purgePolicy,
-        EffectiveConfig effectiveConfig) {
+        EffectiveConfig effectiveConfig,
+        Optional<Path> traceFile) {
 }

@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
  *   /etc/app/tinyalloc.conf:9: purge.delyed: {...} (unknown key; did you mean `delayed`?)
  * }
  *
+ * <p>When {@code trace.file} is set, the engine is wrapped in a {@link io.tinyalloc.TracingAllocator}
+ * that records every call in that file.
+ *
  * <p>A strategy that is named but cannot be found, is provided twice or is not supported here
  * is an {@link IllegalStateException} instead, whose message lists every provider found for
  * its kind. Nothing falls back silently to another strategy.
@@ -56,8 +59,9 @@ public final class ConfiguredEngineProvider implements EngineProvider {
     public Allocator create(Config config) {
         Assembly assembly = Assembler.assemble(config, ProviderCatalog.discover(), Engine::checkGeometry);
         LOG.debug("creating allocator: {}", assembly.settings().description());
-        return Engine.create(assembly.settings(), assembly.platform(), assembly.sizeClasses(), assembly.pageLookup(),
-                assembly.purgePolicy());
+        Allocator engine = Engine.create(assembly.settings(), assembly.platform(), assembly.sizeClasses(),
+                assembly.pageLookup(), assembly.purgePolicy());
+        return assembly.traceFile().isEmpty() ? engine : TraceSetting.traced(engine, assembly.traceFile().get(), config);
     }
 
     @Override

@@ -38,6 +38,7 @@ final class Settings {
     static final String LARGE_CACHE_MAX_AGE = LARGE + "." + CACHE_MAX_AGE;
     static final String VIRTUAL_THREAD_HEAPS = "virtual-thread-heaps";
     static final String PURGE_BACKGROUND = StrategyKind.PURGE.path() + "." + StrategyKind.BACKGROUND;
+    static final String TRACE = TraceSetting.TRACE;
     /** The value of {@value #VIRTUAL_THREAD_HEAPS} that sizes the heaps by the processor count. */
     static final String AUTO = "auto";
 
@@ -52,7 +53,7 @@ final class Settings {
 
     /** The keys at the root of {@code tinyalloc.conf}. */
     static final Set<String> ROOT_KEYS = Stream.concat(
-            Stream.of(SEGMENT_SIZE, PAGE_SIZES, ARENA_SIZE, LARGE, VIRTUAL_THREAD_HEAPS),
+            Stream.of(SEGMENT_SIZE, PAGE_SIZES, ARENA_SIZE, LARGE, VIRTUAL_THREAD_HEAPS, TRACE),
             Arrays.stream(StrategyKind.values()).map(StrategyKind::path)).collect(Collectors.toUnmodifiableSet());
     /** The paths of every value read here. */
     static final List<String> ENGINE_KEYS = List.of(SEGMENT_SIZE, PAGE_SIZES, ARENA_SIZE, LARGE_CACHE_CAPACITY,
@@ -110,6 +111,7 @@ final class Settings {
                 problems.unknownKey(key, value, ROOT_KEYS, key.equals(Assembler.REFERENCE_ROOT) ? WHOLE_APPLICATION_CONFIG : "");
             }
         });
+        TraceSetting.checkKeys(user, problems);
         ConfigValue large = user.root().get(LARGE);
         if (large instanceof ConfigObject block) {
             block.forEach((key, value) -> {

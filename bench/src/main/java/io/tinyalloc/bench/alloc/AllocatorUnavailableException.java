@@ -12,6 +12,15 @@ public final class AllocatorUnavailableException extends Exception {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates one with its message.
+     *
+     * @param message what cannot be opened or run here, and why
+     */
+    public AllocatorUnavailableException(String message) {
+        super(message);
+    }
+
     AllocatorUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -1,9 +1,11 @@
 package io.tinyalloc.bench.alloc;
 
 /**
- * An allocator under test, with {@code malloc}-style addresses: tinyalloc, or a C allocator
- * reached through FFM downcalls. Benchmarks and trace replays call it single-threaded; an
- * implementation need not be thread-safe beyond what the allocator behind it is.
+ * An allocator under test, with {@code malloc}-style addresses: tinyalloc, a C allocator
+ * reached through FFM downcalls, or a JDK or Netty way of getting off-heap memory behind the
+ * same calls. Threaded workloads call one allocator from many threads at once: every
+ * implementation is thread-safe, and a block may be freed by another thread than the one
+ * that allocated it unless {@link #freesFromAnyThread()} says otherwise.
  *
  * <p>Obtained by name from {@link BenchAllocators#open(String)}.
  */
@@ -70,6 +72,18 @@ public interface BenchAllocator extends AutoCloseable {
      * @return a short description
      */
     String committedBytesSource();
+
+    /**
+     * Says whether a block may be freed or reallocated in another thread than the one that
+     * allocated it; workloads that hand blocks between threads do not run on an allocator that
+     * says no.
+     *
+     * @implSpec returns {@code true}
+     * @return {@code true} if any thread may free any block
+     */
+    default boolean freesFromAnyThread() {
+        return true;
+    }
 
     /**
      * Returns the name this allocator was opened with, for example {@code baseline:glibc}.

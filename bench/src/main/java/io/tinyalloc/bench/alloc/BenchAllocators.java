@@ -18,7 +18,15 @@ import java.util.Map;
  * <tr><td>{@code baseline:glibc}</td><td>the C library's malloc</td></tr>
  * <tr><td>{@code baseline:jemalloc}, {@code baseline:mimalloc}, {@code baseline:tcmalloc}</td>
  *     <td>those libraries, when installed</td></tr>
+ * <tr><td>{@code baseline:unsafe}</td><td>{@code sun.misc.Unsafe.allocateMemory}</td></tr>
+ * <tr><td>{@code baseline:arena}</td><td>one {@code Arena.ofConfined()} per block</td></tr>
+ * <tr><td>{@code baseline:direct}</td><td>{@code ByteBuffer.allocateDirect}, freed by the GC</td></tr>
+ * <tr><td>{@code baseline:netty-pooled}, {@code baseline:netty-adaptive}</td>
+ *     <td>direct buffers of Netty's {@code PooledByteBufAllocator} and {@code AdaptiveByteBufAllocator}</td></tr>
  * </table>
+ *
+ * <p>Each class says how it emulates what its API lacks (alignment, {@code reallocate}) and
+ * where its committed bytes come from.
  */
 public final class BenchAllocators {
 
@@ -28,6 +36,16 @@ public final class BenchAllocators {
     public static final String TINYALLOC_WITH_FILE_PREFIX = "tinyalloc:";
     /** The C library's allocator. */
     public static final String GLIBC = GlibcAllocator.NAME;
+    /** {@code sun.misc.Unsafe.allocateMemory}. */
+    public static final String UNSAFE = UnsafeAllocator.NAME;
+    /** One confined arena per block. */
+    public static final String ARENA = ArenaAllocator.NAME;
+    /** {@code ByteBuffer.allocateDirect}. */
+    public static final String DIRECT = DirectBufferAllocator.NAME;
+    /** Netty's pooled allocator's direct buffers. */
+    public static final String NETTY_POOLED = NettyAllocator.POOLED_NAME;
+    /** Netty's adaptive allocator's direct buffers. */
+    public static final String NETTY_ADAPTIVE = NettyAllocator.ADAPTIVE_NAME;
 
     /** How to get each optional library, for the message when it is missing. */
     private static final Map<String, OptionalLibrary> OPTIONAL_LIBRARIES = Map.of(
@@ -51,7 +69,8 @@ public final class BenchAllocators {
      */
     public static List<String> names() {
         return List.of(TINYALLOC, TINYALLOC_WITH_FILE_PREFIX + "FILE", GLIBC,
-                JemallocAllocator.NAME, MimallocAllocator.NAME, TcmallocAllocator.NAME);
+                JemallocAllocator.NAME, MimallocAllocator.NAME, TcmallocAllocator.NAME,
+                UNSAFE, ARENA, DIRECT, NETTY_POOLED, NETTY_ADAPTIVE);
     }
 
     /**
@@ -70,8 +89,17 @@ public final class BenchAllocators {
         if (name.startsWith(TINYALLOC_WITH_FILE_PREFIX)) {
             return openTinyAlloc(name, Path.of(name.substring(TINYALLOC_WITH_FILE_PREFIX.length())));
         }
-        if (name.equals(GLIBC)) {
-            return new GlibcAllocator();
+        BenchAllocator alwaysThere = switch (name) {
+            case GLIBC -> new GlibcAllocator();
+            case UNSAFE -> new UnsafeAllocator();
+            case ARENA -> new ArenaAllocator();
+            case DIRECT -> new DirectBufferAllocator();
+            case NETTY_POOLED -> NettyAllocator.pooled();
+            case NETTY_ADAPTIVE -> NettyAllocator.adaptive();
+            default -> null;
+        };
+        if (alwaysThere != null) {
+            return alwaysThere;
         }
         OptionalLibrary library = OPTIONAL_LIBRARIES.get(name);
         if (library == null) {
@@ -95,12 +123,18 @@ public final class BenchAllocators {
      * Returns tinyalloc's strategy combination when {@code allocator} is tinyalloc.
      *
      * @param allocator an allocator from {@link #open(String)}
-     * @return {@code Allocator.describe()} for tinyalloc, the library for a C allocator
+     * @return {@code Allocator.describe()} for tinyalloc, the library for a C allocator, the
+     *         API for the others
      */
     public static String describe(BenchAllocator allocator) {
         return switch (allocator) {
             case TinyAllocAdapter tinyalloc -> tinyalloc.describe();
             case CAllocator c -> c.describe();
+            case UnsafeAllocator unsafe -> "sun.misc.Unsafe allocateMemory/reallocateMemory/freeMemory";
+            case ArenaAllocator arena -> "one Arena.ofConfined() per block, closed at free";
+            case DirectBufferAllocator direct -> "ByteBuffer.allocateDirect, released by the GC after free";
+            case NettyAllocator netty -> netty.committedBytesSource().replace(" metric().usedDirectMemory()", "")
+                    + " direct buffers, release() at free";
             default -> allocator.name();
         };
     }

@@ -3,6 +3,7 @@ package io.tinyalloc.bench.cli;
 import io.tinyalloc.bench.alloc.AllocatorUnavailableException;
 import io.tinyalloc.bench.alloc.BenchAllocator;
 import io.tinyalloc.bench.alloc.BenchAllocators;
+import io.tinyalloc.bench.alloc.ForwardingBenchAllocator;
 import io.tinyalloc.bench.trace.Trace;
 import io.tinyalloc.bench.trace.TraceLibrary;
 import io.tinyalloc.bench.trace.TraceReplay;
@@ -73,71 +74,50 @@ final class FootprintCommand implements Callable<Integer> {
     }
 
     /** Passes every call through and reads the committed bytes every few operations. */
-    private static final class SampledAllocator implements BenchAllocator {
+    private static final class SampledAllocator extends ForwardingBenchAllocator {
 
-        private final BenchAllocator allocator;
         private int opsUntilSample = SAMPLE_INTERVAL_OPS;
         private long peakCommittedBytes;
 
         SampledAllocator(BenchAllocator allocator) {
-            this.allocator = allocator;
+            super(allocator);
         }
 
         private void sample() {
             if (--opsUntilSample == 0) {
                 opsUntilSample = SAMPLE_INTERVAL_OPS;
-                peakCommittedBytes = Math.max(peakCommittedBytes, allocator.committedBytes());
+                peakCommittedBytes = Math.max(peakCommittedBytes, delegate.committedBytes());
             }
         }
 
         @Override
         public long allocate(long byteSize) {
             sample();
-            return allocator.allocate(byteSize);
+            return super.allocate(byteSize);
         }
 
         @Override
         public long allocateZeroed(long byteSize) {
             sample();
-            return allocator.allocateZeroed(byteSize);
+            return super.allocateZeroed(byteSize);
         }
 
         @Override
         public long allocate(long byteSize, long byteAlignment) {
             sample();
-            return allocator.allocate(byteSize, byteAlignment);
+            return super.allocate(byteSize, byteAlignment);
         }
 
         @Override
         public long reallocate(long address, long byteSize) {
             sample();
-            return allocator.reallocate(address, byteSize);
+            return super.reallocate(address, byteSize);
         }
 
         @Override
         public void free(long address) {
             sample();
-            allocator.free(address);
-        }
-
-        @Override
-        public long committedBytes() {
-            return allocator.committedBytes();
-        }
-
-        @Override
-        public String committedBytesSource() {
-            return allocator.committedBytesSource();
-        }
-
-        @Override
-        public String name() {
-            return allocator.name();
-        }
-
-        @Override
-        public void close() {
-            allocator.close();
+            super.free(address);
         }
     }
 }

@@ -1,20 +1,15 @@
 package io.tinyalloc.bench.cli;
 
-import io.tinyalloc.bench.alloc.AllocatorUnavailableException;
-import io.tinyalloc.bench.alloc.BenchAllocator;
+import com.typesafe.config.ConfigException;
 import io.tinyalloc.bench.alloc.BenchAllocators;
+import io.tinyalloc.bench.trace.TraceFormatException;
 import io.tinyalloc.bench.trace.TraceLibrary;
-import io.tinyalloc.bench.workload.Workload;
 import io.tinyalloc.bench.workload.Workloads;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -24,36 +19,41 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code tinyalloc} command. With no subcommand it compares tinyalloc's default
- * configuration with glibc's malloc on the default workloads and prints a table.
+ * configuration with glibc's malloc on the default workloads, quickly, and prints the table.
  */
 @Command(name = "tinyalloc",
         mixinStandardHelpOptions = true,
         versionProvider = TinyAllocCommand.Version.class,
-        subcommands = {ListCommand.class, FootprintCommand.class},
+        subcommands = {CompareCommand.class, ReplayCommand.class, ImportValgrindCommand.class, ConfigCommand.class,
+            ListCommand.class, FootprintCommand.class, LaunchFileCommand.class},
         description = {
-            "Benchmarks tinyalloc, the off-heap allocator for the JVM.",
+            "A/B-tests tinyalloc's strategy combinations, and other allocators, on the same workloads.",
             "",
             "With no command: compares the default tinyalloc.conf with glibc malloc (through FFM)"
                     + " on batches of 1,000 allocations then 1,000 frees of 64 B, 4 KiB, 1 MiB and mixed sizes,"
-                    + " and on the replay of the gcc trace; prints ns per operation (median of the measured"
-                    + " iterations ± their median absolute deviation), the ratio to glibc and the peak"
-                    + " committed bytes. Takes about 40 seconds."},
+                    + " and on the replay of the gcc trace, as `tinyalloc compare baseline:glibc tinyalloc --quick`"
+                    + " does; prints ns per operation with its 95%% confidence interval, the ratio to glibc with a"
+                    + " verdict, and the memory figures. Takes about 40 seconds."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:everything ran",
-            "1:a benchmark failed, or tinyalloc could not be created",
+            "1:a benchmark failed, a configuration is not valid, or a trace is malformed",
             "2:invalid arguments"})
 public final class TinyAllocCommand implements Callable<Integer> {
 
     /** Everything ran. */
     static final int EXIT_OK = 0;
-    /** A benchmark failed, or an allocator the command needed could not be opened. */
+    /** A benchmark failed, a configuration is not valid, or an input file is malformed. */
     static final int EXIT_FAILED = 1;
+    /** The arguments are invalid: an unknown option, a missing file, an unknown name. */
+    static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
+
+    /** The combinations of the default run: glibc first, as the reference of the ratios. */
+    private static final List<String> DEFAULT_COMBINATIONS = List.of(BenchAllocators.GLIBC, BenchAllocators.TINYALLOC);
 
     /**
-     * The system property naming a file where {@link #main} also writes the exit status: Maven's
-     * exec plugin reports any non-zero status as its own failure, so the {@code ./tinyalloc}
-     * script lets every status through Maven and reads the real one from this file.
+     * The system property naming a file where {@link #main} also writes the exit status, for a
+     * caller that cannot see it (Maven's exec plugin reports a non-zero status as its own failure).
      */
     static final String EXIT_STATUS_FILE_PROPERTY = "tinyalloc.exit-status-file";
 
@@ -85,57 +85,43 @@ public final class TinyAllocCommand implements Callable<Integer> {
     static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new TinyAllocCommand());
         commandLine.setExecutionExceptionHandler((failure, failed, parseResult) -> {
-            failed.getErr().println("tinyalloc: " + failure);
-            return EXIT_FAILED;
+            failed.getErr().println(failed.getCommandName() + ": " + message(failure));
+            failed.getErr().flush();
+            return failure instanceof UsageException ? EXIT_USAGE : EXIT_FAILED;
         });
         return commandLine;
     }
 
-    @Override
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        List<String> wanted = List.of(BenchAllocators.TINYALLOC, BenchAllocators.GLIBC);
-        List<Workload> workloads = Workloads.defaults();
-        TraceLibrary.ofRepository().find(Workloads.DEFAULT_TRACE);   // fails here, not in a fork
-
-        Comparison.Settings settings = Comparison.Settings.QUICK;
-        out.printf("tinyalloc vs glibc: %d workloads, JMH 1 fork per pair, %d x %d ms warm-up, %d x %d ms measured%n",
-                workloads.size(), settings.warmupIterations(), settings.warmupMillis(),
-                settings.measurementIterations(), settings.measurementMillis());
-        Map<String, String> available = availableAllocators(wanted, out, err);
-        if (available.isEmpty()) {
-            err.println("tinyalloc: no allocator to benchmark");
-            return EXIT_FAILED;
-        }
-        out.flush();
-        List<Comparison.Row> rows = new Comparison(settings, out).run(workloads, List.copyOf(available.keySet()));
-        out.println();
-        out.print(ResultTable.format(rows, BenchAllocators.GLIBC));
-        out.println();
-        out.println("ns/op: the median of " + settings.measurementIterations() + " measured iterations, ±: their median"
-                + " absolute deviation; an operation is one allocation or one free (batch-*), one trace operation (trace:*).");
-        out.println("peak committed: the most memory held above the allocator's start, from:");
-        rows.stream().map(row -> "  " + row.allocator() + ": " + row.committedSource()).distinct().forEach(out::println);
-        return available.size() == wanted.size() ? EXIT_OK : EXIT_FAILED;
+    /** What the user needs of a failure: the message alone when it says it all. */
+    private static String message(Exception failure) {
+        return switch (failure) {
+            case UsageException usage -> usage.getMessage() + " (see --help)";
+            case ConfigException config -> config.getMessage();
+            case TraceFormatException format -> format.getMessage();
+            case IOException io -> io.getMessage() == null ? io.toString() : "cannot read or write " + io.getMessage();
+            default -> failure.toString();
+        };
     }
 
-    /** Opens each allocator once to see that it works: a note for those that do not. */
-    private static Map<String, String> availableAllocators(List<String> names, PrintWriter out, PrintWriter err) {
-        Map<String, String> available = new LinkedHashMap<>();
-        List<String> missing = new ArrayList<>();
-        for (String name : names) {
-            try (BenchAllocator allocator = BenchAllocators.open(name)) {
-                available.put(name, BenchAllocators.describe(allocator));
-            } catch (AllocatorUnavailableException unavailable) {
-                missing.add(unavailable.getMessage());
-            }
+    /** @return the command line of a command, for the reports: {@code tinyalloc compare A.conf B.conf} */
+    static String commandLineOf(CommandSpec spec) {
+        return "tinyalloc " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        checkDefaultTrace();
+        return new ComparisonRun(spec.commandLine().getOut(), spec.commandLine().getErr(), "tinyalloc")
+                .run(DEFAULT_COMBINATIONS, Workloads.defaults(), Settings.QUICK, null, null);
+    }
+
+    /** Fails here, not in a fork, when the default trace is missing. */
+    private static void checkDefaultTrace() {
+        try {
+            TraceLibrary.ofRepository().find(Workloads.DEFAULT_TRACE);
+        } catch (IllegalArgumentException missing) {
+            throw new UsageException(missing.getMessage());
         }
-        available.forEach((name, description) -> out.println("  " + name + ": " + description));
-        out.flush();
-        missing.forEach(message -> err.println("tinyalloc: skipped " + message));
-        err.flush();
-        return available;
     }
 
     /** The version from the Maven build. */

@@ -6,12 +6,13 @@ import java.util.Map;
 
 /**
  * Turns allocator calls, in the order a program made them, into a {@link Trace}: gives each
- * returned address an object id, retires it at its free, and counts what it skips.
+ * returned address an object id, retires it at its free, and counts what it skips. Calls are
+ * made by the thread last set with {@link #thread(int)}, thread 0 until then.
  *
  * <p>Methods throw {@link IllegalArgumentException} for a call that contradicts the calls
  * before it; the reader adds the line.
  */
-final class TraceBuilder {
+final class TraceBuilder implements AllocatorCalls {
 
     private static final int INITIAL_CAPACITY = 1 << 14;
     private static final int DEAD = -1;
@@ -20,7 +21,12 @@ final class TraceBuilder {
     private int[] objectIds = new int[INITIAL_CAPACITY];
     private int[] byteSizes = new int[INITIAL_CAPACITY];
     private int[] byteAlignments = new int[INITIAL_CAPACITY];
+    private int[] threadIndexes = new int[INITIAL_CAPACITY];
     private int ops;
+
+    /** Thread indexes as recorded to thread indexes in the trace: numbered densely, in order of first call. */
+    private final Map<Integer, Integer> threads = new HashMap<>();
+    private int thread;
 
     /** The current byte size of each object, {@link #DEAD} once freed. */
     private int[] objectByteSizes = new int[INITIAL_CAPACITY];
@@ -36,11 +42,22 @@ final class TraceBuilder {
     private long failedAllocations;
     private long ignoredLines;
 
-    void ignoredLine() {
+    /**
+     * Sets the thread of the calls that follow.
+     *
+     * @param recordedIndex the thread's index in the log
+     */
+    void thread(int recordedIndex) {
+        thread = threads.computeIfAbsent(recordedIndex, unused -> threads.size());
+    }
+
+    @Override
+    public void ignoredLine() {
         ignoredLines++;
     }
 
-    void allocate(int pid, byte kind, long byteSize, long byteAlignment, long address) {
+    @Override
+    public void allocate(int pid, byte kind, long byteSize, long byteAlignment, long address) {
         calls++;
         if (address == 0) {
             failedAllocations++;
@@ -50,7 +67,8 @@ final class TraceBuilder {
         add(kind, id, objectByteSizes[id], checkedAlignment(byteAlignment));
     }
 
-    void reallocate(int pid, long oldAddress, long byteSize, long newAddress) {
+    @Override
+    public void reallocate(int pid, long oldAddress, long byteSize, long newAddress) {
         calls++;
         if (newAddress == 0) {
             failedAllocations++;   // the old block stays as it was
@@ -72,7 +90,8 @@ final class TraceBuilder {
         add(TraceOp.REALLOCATE, id, newByteSize, 0);
     }
 
-    void free(int pid, long address) {
+    @Override
+    public void free(int pid, long address) {
         if (address == 0) {
             return;   // free(NULL) does nothing, and is not counted as a call
         }
@@ -93,9 +112,9 @@ final class TraceBuilder {
             neverFreed += objectByteSizes[i] == DEAD ? 0 : 1;
         }
         TraceStats stats = new TraceStats(calls, ops, objects, peakLiveBytes, unknownFrees, failedAllocations,
-                neverFreed, ignoredLines);
+                neverFreed, ignoredLines, Math.max(1, threads.size()));
         return new Trace(name, Arrays.copyOf(kinds, ops), Arrays.copyOf(objectIds, ops),
-                Arrays.copyOf(byteSizes, ops), Arrays.copyOf(byteAlignments, ops), stats);
+                Arrays.copyOf(byteSizes, ops), Arrays.copyOf(byteAlignments, ops), Arrays.copyOf(threadIndexes, ops), stats);
     }
 
     private int newObject(int pid, long address, int byteSize) {
@@ -129,11 +148,13 @@ final class TraceBuilder {
             objectIds = Arrays.copyOf(objectIds, capacity);
             byteSizes = Arrays.copyOf(byteSizes, capacity);
             byteAlignments = Arrays.copyOf(byteAlignments, capacity);
+            threadIndexes = Arrays.copyOf(threadIndexes, capacity);
         }
         kinds[ops] = kind;
         objectIds[ops] = objectId;
         byteSizes[ops] = byteSize;
         byteAlignments[ops] = byteAlignment;
+        threadIndexes[ops] = thread;
         ops++;
     }
 

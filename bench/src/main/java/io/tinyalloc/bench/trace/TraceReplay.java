@@ -21,7 +21,14 @@ import java.lang.foreign.ValueLayout;
  * }
  * }
  *
- * <p>A replay is single-threaded and not thread-safe.
+ * <p>A trace of one thread runs on the calling thread. A trace of several threads runs each
+ * thread's operations on a platform thread of its own, in their order, the calling thread
+ * running thread 0's: a block that the program freed on another thread than the one that
+ * allocated it is freed so in the replay, after its allocation (see {@code ReplayLanes}). Its
+ * {@link Result#peakLiveBytes()} is then the trace's, since the threads' interleaving differs
+ * from run to run. The lanes' threads live from the first operation to {@link #finish}.
+ *
+ * <p>A replay is driven by one thread at a time and is not thread-safe.
  */
 public final class TraceReplay {
 
@@ -49,6 +56,8 @@ public final class TraceReplay {
     /** Spreads object ids over byte values, so neighbouring objects get different patterns. */
     private static final int PATTERN_MULTIPLIER = 0x9E3779B1;
     private static final int PATTERN_SHIFT = 24;
+    /** {@link BenchAllocator#reallocate} takes more than 0 bytes. */
+    private static final int MIN_REALLOCATE_BYTE_SIZE = 1;
 
     private final Trace trace;
     private final Check check;
@@ -60,6 +69,8 @@ public final class TraceReplay {
     private final long[] addresses;
     /** The current byte size of each live object. */
     private final int[] liveByteSizes;
+    /** The threads of a multi-thread trace; null for a single-thread one, which runs on the caller. */
+    private final ReplayLanes lanes;
 
     private int cursor;
     private long liveBytes;
@@ -80,6 +91,7 @@ public final class TraceReplay {
         this.byteAlignments = trace.byteAlignments();
         this.addresses = new long[trace.objectCount()];
         this.liveByteSizes = new int[trace.objectCount()];
+        this.lanes = trace.threadCount() > 1 ? new ReplayLanes(this, trace) : null;
     }
 
     /** @return the trace this replay runs */
@@ -100,8 +112,8 @@ public final class TraceReplay {
                     + " (expected: a replay at the start; call finish() after runCyclic)");
         }
         peakLiveBytes = 0;
-        runOps(allocator, 0, kinds.length);
-        long peak = peakLiveBytes;
+        runRange(allocator, 0, kinds.length);
+        long peak = lanes == null ? peakLiveBytes : trace.stats().peakLiveBytes();
         int freedAtEnd = finish(allocator);
         return new Result(kinds.length, peak, freedAtEnd);
     }
@@ -119,7 +131,7 @@ public final class TraceReplay {
         while (remaining > 0) {
             int end = Math.min(kinds.length, cursor + remaining);
             remaining -= end - cursor;
-            runOps(allocator, cursor, end);
+            runRange(allocator, cursor, end);
             cursor = end;
             if (cursor == kinds.length) {
                 freeLive(allocator);
@@ -135,6 +147,9 @@ public final class TraceReplay {
      * @return the number of objects freed
      */
     public int finish(BenchAllocator allocator) {
+        if (lanes != null) {
+            lanes.stop();
+        }
         int freed = freeLive(allocator);
         cursor = 0;
         for (long address : addresses) {
@@ -150,19 +165,51 @@ public final class TraceReplay {
         return liveBytes;
     }
 
+    /** @return the number of threads the trace runs on: its own, or {@link ReplayLanes#MAX_LANES} */
+    public int threadCount() {
+        return lanes == null ? 1 : lanes.laneCount();
+    }
+
+    private void runRange(BenchAllocator allocator, int from, int to) {
+        if (lanes == null) {
+            runOps(allocator, from, to);
+        } else {
+            liveBytes += lanes.run(allocator, from, to);
+        }
+    }
+
     private void runOps(BenchAllocator allocator, int from, int to) {
         for (int op = from; op < to; op++) {
             int id = objectIds[op];
             switch (kinds[op]) {
-                case TraceOp.ALLOCATE -> born(id, allocator.allocate(byteSizes[op]), byteSizes[op], false);
-                case TraceOp.ALLOCATE_ZEROED -> born(id, allocator.allocateZeroed(byteSizes[op]), byteSizes[op], true);
-                case TraceOp.ALLOCATE_ALIGNED -> born(id, alignedAllocate(allocator, op), byteSizes[op], false);
-                case TraceOp.REALLOCATE -> reallocate(allocator, op, id);
-                case TraceOp.FREE -> free(allocator, op, id);
+                case TraceOp.ALLOCATE, TraceOp.ALLOCATE_ZEROED, TraceOp.ALLOCATE_ALIGNED -> grew(allocateFor(allocator, op, id));
+                case TraceOp.REALLOCATE -> grew(reallocateFor(allocator, op, id));
+                case TraceOp.FREE -> liveBytes += freeFor(allocator, op, id);
                 default -> throw new IllegalStateException("operation " + op + " of " + trace.name()
                         + " has kind " + kinds[op] + " (expected: a TraceOp constant)");
             }
         }
+    }
+
+    private void grew(long byteSize) {
+        liveBytes += byteSize;
+        peakLiveBytes = Math.max(peakLiveBytes, liveBytes);
+    }
+
+    /*
+     * One operation on one object, on whichever thread runs it; each returns the change in live
+     * bytes. They touch only the object's own entries, so lanes may run them on different
+     * objects at once (ReplayLanes orders the operations on one object).
+     */
+
+    /** Runs an allocation operation of any kind. */
+    long allocateFor(BenchAllocator allocator, int op, int id) {
+        int byteSize = byteSizes[op];
+        return switch (kinds[op]) {
+            case TraceOp.ALLOCATE_ZEROED -> born(id, allocator.allocateZeroed(byteSize), byteSize, true);
+            case TraceOp.ALLOCATE_ALIGNED -> born(id, alignedAllocate(allocator, op), byteSize, false);
+            default -> born(id, allocator.allocate(byteSize), byteSize, false);
+        };
     }
 
     private long alignedAllocate(BenchAllocator allocator, int op) {
@@ -174,7 +221,7 @@ public final class TraceReplay {
         return address;
     }
 
-    private void born(int id, long address, int byteSize, boolean zeroed) {
+    private int born(int id, long address, int byteSize, boolean zeroed) {
         if (check == Check.CONTENTS && zeroed && byteSize > 0
                 && (byteAt(address, 0) != 0 || byteAt(address, byteSize - 1) != 0)) {
             throw new IllegalStateException("object " + id + " of " + trace.name() + " at 0x" + Long.toHexString(address)
@@ -182,33 +229,37 @@ public final class TraceReplay {
         }
         addresses[id] = address;
         liveByteSizes[id] = byteSize;
-        liveBytes += byteSize;
-        peakLiveBytes = Math.max(peakLiveBytes, liveBytes);
         writePattern(id, address, byteSize);
+        return byteSize;
     }
 
-    private void reallocate(BenchAllocator allocator, int op, int id) {
+    /** Runs a reallocation. */
+    long reallocateFor(BenchAllocator allocator, int op, int id) {
         int oldByteSize = liveByteSizes[id];
         int newByteSize = byteSizes[op];
         verifyPattern(op, id, oldByteSize);
-        long address = allocator.reallocate(addresses[id], newByteSize);
+        // A recorded tinyalloc reallocation to 0 bytes keeps a block; C allocators would free it, so 1 byte is asked.
+        long address = allocator.reallocate(addresses[id], Math.max(MIN_REALLOCATE_BYTE_SIZE, newByteSize));
         addresses[id] = address;
         liveByteSizes[id] = newByteSize;
-        liveBytes += newByteSize - oldByteSize;
-        peakLiveBytes = Math.max(peakLiveBytes, liveBytes);
         // The first byte moves with the block, and so does the old last byte if the block grew.
         verifyPattern(op, id, newByteSize >= oldByteSize ? oldByteSize : Math.min(1, newByteSize));
         writePattern(id, address, newByteSize);
+        return newByteSize - oldByteSize;
     }
 
-    private void free(BenchAllocator allocator, int op, int id) {
+    /** Runs a free. */
+    long freeFor(BenchAllocator allocator, int op, int id) {
         verifyPattern(op, id, liveByteSizes[id]);
         allocator.free(addresses[id]);
-        liveBytes -= liveByteSizes[id];
         addresses[id] = 0;
+        return -liveByteSizes[id];
     }
 
     private int freeLive(BenchAllocator allocator) {
+        if (lanes != null) {
+            lanes.restart();
+        }
         int freed = 0;
         for (int id = 0; id < addresses.length; id++) {
             if (addresses[id] != 0) {

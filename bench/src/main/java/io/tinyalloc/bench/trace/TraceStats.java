@@ -12,7 +12,9 @@ package io.tinyalloc.bench.trace;
  * @param failedAllocations allocations that returned NULL, skipped
  * @param neverFreed objects still live at the end of the trace
  * @param ignoredLines lines that are not allocator calls (valgrind's own, other tools' output)
+ * @param threads the threads that made the calls, at least 1 (always 1 for a valgrind log, which
+ *        does not say which thread called)
  */
 public record TraceStats(long calls, int ops, int objects, long peakLiveBytes, long unknownFrees,
-        long failedAllocations, int neverFreed, long ignoredLines) {
+        long failedAllocations, int neverFreed, long ignoredLines, int threads) {
 }

@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * Reads one line of a {@code valgrind --trace-malloc=yes} log at a time and tells a
- * {@link TraceBuilder} which call it was. Hand-written rather than regular expressions: logs
+ * {@link AllocatorCalls} which call it was. Hand-written rather than regular expressions: logs
  * have hundreds of thousands of lines.
  */
 final class ValgrindLineParser {
@@ -54,7 +54,7 @@ final class ValgrindLineParser {
     private static final String NULL_ADDRESS = "0x0";
 
     private final String source;
-    private final TraceBuilder builder;
+    private final AllocatorCalls builder;
     /** Processes whose last call was a realloc to 0 bytes, whose {@code  = 0} line comes next. */
     private final Set<Integer> pendingReallocResult = new HashSet<>();
 
@@ -62,7 +62,7 @@ final class ValgrindLineParser {
     private long lineNumber;
     private int cursor;
 
-    ValgrindLineParser(String source, TraceBuilder builder) {
+    ValgrindLineParser(String source, AllocatorCalls builder) {
         this.source = source;
         this.builder = builder;
     }

@@ -54,9 +54,35 @@ public final class ValgrindTraceReader {
      * @throws TraceFormatException if a line that names an allocator call is malformed
      */
     public static Trace read(Path file) throws IOException {
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file));
-             BufferedReader lines = new BufferedReader(new InputStreamReader(decompressed(raw), StandardCharsets.ISO_8859_1))) {
+        try (BufferedReader lines = open(file)) {
             return read(traceName(file), file.toString(), lines);
+        }
+    }
+
+    /**
+     * Tells every call of a log to {@code calls}.
+     *
+     * @param source where the lines come from, for error messages
+     * @param lines the log's lines
+     * @param calls what to tell
+     * @throws IOException if the reader fails
+     * @throws TraceFormatException if a line that names an allocator call is malformed
+     */
+    static void parse(String source, BufferedReader lines, AllocatorCalls calls) throws IOException {
+        ValgrindLineParser parser = new ValgrindLineParser(source, calls);
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            parser.parse(line);
+        }
+    }
+
+    /** Opens a log, gzipped or not (told by its first bytes, not its name). */
+    static BufferedReader open(Path file) throws IOException {
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file));
+        try {
+            return new BufferedReader(new InputStreamReader(decompressed(raw), StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+            raw.close();
+            throw e;
         }
     }
 
@@ -72,10 +98,7 @@ public final class ValgrindTraceReader {
      */
     public static Trace read(String name, String source, BufferedReader lines) throws IOException {
         TraceBuilder builder = new TraceBuilder();
-        ValgrindLineParser parser = new ValgrindLineParser(source, builder);
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-            parser.parse(line);
-        }
+        parse(source, lines, builder);
         return builder.build(name);
     }
 

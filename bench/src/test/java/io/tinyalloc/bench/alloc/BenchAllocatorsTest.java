@@ -1,6 +1,7 @@
 package io.tinyalloc.bench.alloc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,12 +39,59 @@ class BenchAllocatorsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"baseline:unsafe", "baseline:arena", "baseline:direct", "baseline:netty-pooled",
+            "baseline:netty-adaptive"})
+    void jdkAndNettyBaselinesAllocateReallocateAndFree(String name) throws AllocatorUnavailableException {
+        try (BenchAllocator allocator = BenchAllocators.open(name)) {
+            assertEquals(name, allocator.name());
+            exercise(allocator);
+            assertTrue(allocator.committedBytes() >= 0, allocator.committedBytesSource());
+            assertNotEquals(name, BenchAllocators.describe(allocator), "a description of the API");
+        }
+    }
+
+    @Test
+    void directAndNettyCountTheirOwnMemory() throws AllocatorUnavailableException {
+        for (String name : new String[] {"baseline:direct", "baseline:netty-pooled", "baseline:netty-adaptive"}) {
+            try (BenchAllocator allocator = BenchAllocators.open(name)) {
+                long before = allocator.committedBytes();
+                long block = allocator.allocate(1 << 20);
+
+                assertTrue(allocator.committedBytes() >= before + (1 << 20), name + ": " + allocator.committedBytesSource());
+                allocator.free(block);
+            }
+        }
+    }
+
+    @Test
+    void arenaFreesOnlyInItsAllocatingThread() throws Exception {
+        try (BenchAllocator arena = BenchAllocators.open("baseline:arena")) {
+            long block = arena.allocate(64);
+            Thread other = Thread.ofPlatform().start(() -> assertThrows(WrongThreadException.class, () -> arena.free(block)));
+            other.join();
+
+            assertFalse(arena.freesFromAnyThread());
+            arena.free(block);   // still live after the refused free, and freed here
+        }
+    }
+
+    @Test
+    void freeingAnUnknownAddressIsRefusedByTheMappedBaselines() throws AllocatorUnavailableException {
+        try (BenchAllocator direct = BenchAllocators.open("baseline:direct")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> direct.free(0x1000));
+
+            assertEquals("baseline:direct free: 0x1000 (expected: a live block of this allocator)", e.getMessage());
+        }
+    }
+
     @Test
     void unknownNameListsTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BenchAllocators.open("dlmalloc"));
 
         assertEquals("unknown allocator: dlmalloc (expected one of: tinyalloc, tinyalloc:FILE, baseline:glibc,"
-                + " baseline:jemalloc, baseline:mimalloc, baseline:tcmalloc)", e.getMessage());
+                + " baseline:jemalloc, baseline:mimalloc, baseline:tcmalloc, baseline:unsafe, baseline:arena,"
+                + " baseline:direct, baseline:netty-pooled, baseline:netty-adaptive)", e.getMessage());
     }
 
     @Test

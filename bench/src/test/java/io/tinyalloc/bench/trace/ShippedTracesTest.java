@@ -37,9 +37,10 @@ class ShippedTracesTest {
     }
 
     @Test
-    void everyShippedTraceHasARow() {
+    void everyShippedValgrindLogHasARow() {
         Path folder = TraceLibrary.ofRepository().shippedFolder();
-        assertEquals(TraceLibrary.tracesIn(folder), shipped().stream().map(TraceTables.Row::file).sorted().toList());
+        assertEquals(TraceLibrary.tracesIn(folder).stream().filter(file -> file.toString().endsWith(TraceLibrary.SUFFIX)).toList(),
+                shipped().stream().map(TraceTables.Row::file).sorted().toList());
     }
 
     @Test

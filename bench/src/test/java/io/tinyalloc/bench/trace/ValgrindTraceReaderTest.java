@@ -45,7 +45,7 @@ class ValgrindTraceReaderTest {
         assertArrayEquals(new int[] {10, 100, 7, 0, 24, 100, 4, 0, 40, 0, 64, 0, 0, 0}, trace.byteSizes());
         assertArrayEquals(new int[] {0, 0, 0, 0, 0, 64, 0, 0, 0, 0, 128, 0, 0, 0}, trace.byteAlignments());
         // free(0x0) is no call; the object of memalign is never freed.
-        assertEquals(new TraceStats(14, 14, 7, 100 + 24 + 100 + 64, 0, 0, 1, 1), trace.stats());
+        assertEquals(new TraceStats(14, 14, 7, 100 + 24 + 100 + 64, 0, 0, 1, 1, 1), trace.stats());
     }
 
     @Test
@@ -74,7 +74,7 @@ class ValgrindTraceReaderTest {
                 "--1-- free(0x2000)");
 
         assertArrayEquals(new byte[] {TraceOp.ALLOCATE, TraceOp.ALLOCATE, TraceOp.FREE, TraceOp.FREE}, trace.kinds());
-        assertEquals(new TraceStats(8, 4, 2, 24, 2, 3, 0, 0), trace.stats());
+        assertEquals(new TraceStats(8, 4, 2, 24, 2, 3, 0, 0, 1), trace.stats());
     }
 
     @Test
