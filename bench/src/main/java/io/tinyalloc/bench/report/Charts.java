@@ -24,7 +24,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 final class Charts {
 
-    static final int WIDTH_PIXELS = 1000;
+    static final int WIDTH_PIXELS = 1200;
     static final int HEIGHT_PIXELS = 440;
     /** How far apart the dots of one workload are, as a fraction of the distance between workloads. */
     private static final double DODGE = 0.12;
@@ -56,8 +56,11 @@ final class Charts {
 
     /** @return the ratio of each combination to the reference on every workload, with whiskers */
     static XYChart ratios(Report report) {
+        // Log scale: a ratio of 2 and one of 1/2 are as far from 1, and baselines 1000 times slower
+        // do not flatten the ones that are close.
         XYChart chart = intervalChart(report, "Ratio to " + report.reference().label() + " (median, 95% CI; below 1: faster)",
-                "ratio");
+                "ratio (log scale)");
+        chart.getStyler().setYAxisLogarithmic(true);
         List<Summary> summaries = report.summaries();
         for (int c = 1; c < report.combinations().size(); c++) {
             Combination combination = report.combinations().get(c);
@@ -121,7 +124,8 @@ final class Charts {
     }
 
     private static void style(Chart<?, ?> chart) {
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal)
+        // Beside the plot, one combination a line: a row under it cuts off beyond five or six.
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setLegendLayout(Styler.LegendLayout.Vertical)
                 .setChartBackgroundColor(Color.WHITE);
     }
 
