@@ -388,20 +388,20 @@ final class PageDescriptor {
     }
 
     /**
-     * Returns an empty page to the free state. It keeps its class and its free list, which then
-     * holds every carved block: if the same class takes it back before it is purged, it is used
-     * as it is, without carving again ({@link #reactivate}).
+     * Returns an empty page to the free state. It keeps its class and its free list until it is
+     * purged, so that the same class can prefer it ({@link #lastServed}) or take it back as it
+     * is ({@link #reactivate}).
      */
     static void release(long page) {
         setState(page, FREE);
     }
 
-    /** Returns whether a free page can be {@linkplain #reactivate reactivated} for a class. */
-    static boolean isReusableFor(long page, int sizeClass) {
+    /** Returns whether a free page last served a class and was not purged since. */
+    static boolean lastServed(long page, int sizeClass) {
         return sizeClass(page) == sizeClass;
     }
 
-    /** Puts a released page back in service for the class it had. */
+    /** Puts a released page back in service for the class it had, with the free list it kept. */
     static void reactivate(long page) {
         setQueueNext(page, 0);
         setQueuePrev(page, 0);
