@@ -32,6 +32,9 @@ public final class ValgrindImport {
     private static final int PROCESS_SHIFT = 48;
     private static final int MAX_PROCESSES = 1 << (Long.SIZE - 1 - PROCESS_SHIFT);
 
+    /** Added to the output's name while it is written. */
+    private static final String PARTIAL_SUFFIX = ".partial";
+
     private ValgrindImport() {
     }
 
@@ -49,7 +52,7 @@ public final class ValgrindImport {
         // Written beside the output and moved into place once complete: a failed import leaves
         // neither a partial trace nor, when the output existed, a damaged one.
         Path absoluteOut = traceOut.toAbsolutePath();
-        Path partial = Files.createTempFile(absoluteOut.getParent(), absoluteOut.getFileName().toString(), ".partial");
+        Path partial = absoluteOut.resolveSibling(absoluteOut.getFileName() + PARTIAL_SUFFIX);
         try {
             TraceStats stats = convertTo(valgrindLog, partial);
             Files.move(partial, absoluteOut, StandardCopyOption.REPLACE_EXISTING);
