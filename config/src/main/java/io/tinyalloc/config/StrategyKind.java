@@ -24,9 +24,9 @@ enum StrategyKind {
             Map.of("linux", platformArtifact("linux"), "macos", platformArtifact("macos"),
                     "windows", platformArtifact("windows"))),
     SIZE_CLASSES("size-classes", SizeClassesProvider.class, false, Set.of(),
-            builtIn("jemalloc", "mimalloc")),
+            builtIn("jemalloc", "mimalloc", "tinyalloc32", "custom")),
     PAGE_LOOKUP("page-lookup", PageLookupProvider.class, false, Set.of(),
-            builtIn("masking")),
+            builtIn("masking", "radix")),
     PURGE("purge", PurgePolicyProvider.class, false, Set.of(StrategyKind.BACKGROUND),
             builtIn("delayed", "immediate", "none"));
 

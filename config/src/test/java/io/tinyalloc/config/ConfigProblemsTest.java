@@ -207,7 +207,7 @@ class ConfigProblemsTest {
                 "purge.provider = test-delayed");
 
         assertContains(problemsOf(file), at(file, 1)
-                + "page-lookup.provider: [test-fake] (expected: the name of a page-lookup provider, one of: test-fake, masking)");
+                + "page-lookup.provider: [test-fake] (expected: the name of a page-lookup provider, one of: test-fake, masking, radix)");
     }
 
     @Test

@@ -122,7 +122,7 @@ class ProviderSelectionTest {
         assertContains(failureOf(file, catalog),
                 at(file, 3) + "page-lookup.provider: test-fake (expected: one of the page-lookup providers found: none)",
                 "no page-lookup provider was found on the class path or module path; the built-in ones are "
-                        + "masking in io.tinyalloc:tinyalloc-strategies (module io.tinyalloc.strategies)");
+                        + "masking, radix in io.tinyalloc:tinyalloc-strategies (module io.tinyalloc.strategies)");
     }
 
     @Test

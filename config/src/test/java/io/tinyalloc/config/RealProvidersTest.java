@@ -83,7 +83,7 @@ class RealProvidersTest {
         String message = assertThrows(IllegalStateException.class, () -> assemble(file)).getMessage();
 
         assertContains(message, at(file, 1) + "size-classes.provider: jemaloc (expected: one of the size-classes providers "
-                        + "found: jemalloc, mimalloc, test-duplicate, test-fake; did you mean `jemalloc`?)",
+                        + "found: custom, jemalloc, mimalloc, test-duplicate, test-fake, tinyalloc32; did you mean `jemalloc`?)",
                 "found: jemalloc (io.tinyalloc.strategies.JemallocSizeClassesProvider, supported here)",
                 "found: mimalloc (io.tinyalloc.strategies.MimallocSizeClassesProvider, supported here)");
     }

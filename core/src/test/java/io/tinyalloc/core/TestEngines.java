@@ -38,8 +38,6 @@ final class TestEngines {
 
     /** The platform every test engine runs on: the only one this machine has. */
     private static final String PLATFORM = "linux";
-    /** The lookup every test engine uses; the radix page map is not written yet. */
-    private static final String PAGE_LOOKUP = "masking";
     /** The key of the {@code delayed} purge policy that holds its delay (HOCON duration). */
     static final String PURGE_DELAY_KEY = "delay";
     /** The key of the size-class tables that holds their largest class (HOCON memory size). */
@@ -56,6 +54,7 @@ final class TestEngines {
      * A strategy combination and geometry for a test engine.
      *
      * @param sizeClasses the {@code SizeClassesProvider} name: {@code jemalloc} or {@code mimalloc}
+     * @param pageLookup the {@code PageLookupProvider} name: {@code masking} or {@code radix}
      * @param segmentByteSize the segment size, a power of two
      * @param pageByteSizes the page sizes, ascending
      * @param purge the {@code PurgePolicyProvider} name: {@code delayed}, {@code immediate} or {@code none}
@@ -67,6 +66,7 @@ final class TestEngines {
      */
     record Recipe(
             String sizeClasses,
+            String pageLookup,
             long segmentByteSize,
             List<Long> pageByteSizes,
             String purge,
@@ -77,7 +77,7 @@ final class TestEngines {
             boolean backgroundPurge) {
 
         /** A middle-of-the-road engine: 4 MiB segments, 64/512 KiB pages, short purge delay, large cache on. */
-        static final Recipe DEFAULT = new Recipe("jemalloc", 4 * MiB, List.of(64 * KiB, 512 * KiB),
+        static final Recipe DEFAULT = new Recipe("jemalloc", "masking", 4 * MiB, List.of(64 * KiB, 512 * KiB),
                 "delayed", Duration.ofMillis(5), 64 * MiB, Duration.ofSeconds(10), 4, false);
 
         Recipe {
@@ -85,42 +85,47 @@ final class TestEngines {
         }
 
         Recipe withSizeClasses(String provider) {
-            return new Recipe(provider, segmentByteSize, pageByteSizes, purge, purgeDelay, largeCacheByteCapacity,
-                    largeCacheMaxAge, virtualThreadHeaps, backgroundPurge);
+            return new Recipe(provider, pageLookup, segmentByteSize, pageByteSizes, purge, purgeDelay,
+                    largeCacheByteCapacity, largeCacheMaxAge, virtualThreadHeaps, backgroundPurge);
+        }
+
+        Recipe withPageLookup(String provider) {
+            return new Recipe(sizeClasses, provider, segmentByteSize, pageByteSizes, purge, purgeDelay,
+                    largeCacheByteCapacity, largeCacheMaxAge, virtualThreadHeaps, backgroundPurge);
         }
 
         Recipe withGeometry(long segment, long... pages) {
-            return new Recipe(sizeClasses, segment, Arrays.stream(pages).boxed().toList(), purge, purgeDelay, largeCacheByteCapacity, largeCacheMaxAge,
-                    virtualThreadHeaps, backgroundPurge);
+            return new Recipe(sizeClasses, pageLookup, segment, Arrays.stream(pages).boxed().toList(), purge,
+                    purgeDelay, largeCacheByteCapacity, largeCacheMaxAge, virtualThreadHeaps, backgroundPurge);
         }
 
         Recipe withPurge(String provider) {
-            return new Recipe(sizeClasses, segmentByteSize, pageByteSizes, provider, purgeDelay,
+            return new Recipe(sizeClasses, pageLookup, segmentByteSize, pageByteSizes, provider, purgeDelay,
                     largeCacheByteCapacity, largeCacheMaxAge, virtualThreadHeaps, backgroundPurge);
         }
 
         Recipe withPurgeDelay(Duration delay) {
-            return new Recipe(sizeClasses, segmentByteSize, pageByteSizes, "delayed", delay, largeCacheByteCapacity,
-                    largeCacheMaxAge, virtualThreadHeaps, backgroundPurge);
+            return new Recipe(sizeClasses, pageLookup, segmentByteSize, pageByteSizes, "delayed", delay,
+                    largeCacheByteCapacity, largeCacheMaxAge, virtualThreadHeaps, backgroundPurge);
         }
 
         Recipe withLargeCache(long byteCapacity) {
-            return new Recipe(sizeClasses, segmentByteSize, pageByteSizes, purge, purgeDelay, byteCapacity,
+            return new Recipe(sizeClasses, pageLookup, segmentByteSize, pageByteSizes, purge, purgeDelay, byteCapacity,
                     largeCacheMaxAge, virtualThreadHeaps, backgroundPurge);
         }
 
         Recipe withLargeCacheMaxAge(Duration maxAge) {
-            return new Recipe(sizeClasses, segmentByteSize, pageByteSizes, purge, purgeDelay,
+            return new Recipe(sizeClasses, pageLookup, segmentByteSize, pageByteSizes, purge, purgeDelay,
                     largeCacheByteCapacity, maxAge, virtualThreadHeaps, backgroundPurge);
         }
 
         Recipe withVirtualThreadHeaps(int heaps) {
-            return new Recipe(sizeClasses, segmentByteSize, pageByteSizes, purge, purgeDelay,
+            return new Recipe(sizeClasses, pageLookup, segmentByteSize, pageByteSizes, purge, purgeDelay,
                     largeCacheByteCapacity, largeCacheMaxAge, heaps, backgroundPurge);
         }
 
         Recipe withBackgroundPurge(boolean on) {
-            return new Recipe(sizeClasses, segmentByteSize, pageByteSizes, purge, purgeDelay,
+            return new Recipe(sizeClasses, pageLookup, segmentByteSize, pageByteSizes, purge, purgeDelay,
                     largeCacheByteCapacity, largeCacheMaxAge, virtualThreadHeaps, on);
         }
 
@@ -147,6 +152,7 @@ final class TestEngines {
         @Override
         public String toString() {
             return sizeClasses
+                    + ("masking".equals(pageLookup) ? "" : " lookup=" + pageLookup)
                     + " segment=" + bytes(segmentByteSize)
                     + " pages=" + pageByteSizes.stream().map(TestEngines::bytes).collect(Collectors.joining(",", "[", "]"))
                     + " purge=" + purge + ("delayed".equals(purge) ? "(" + purgeDelay.toMillis() + "ms)" : "")
@@ -157,8 +163,8 @@ final class TestEngines {
 
     /**
      * The strategy combinations that the model-based tests run over: both size-class tables,
-     * the three segment sizes, both page-size pairs, the three purge policies, large cache on
-     * and off. Not the full product (that would take minutes); every value appears at least
+     * both page lookups, the three segment sizes, both page-size pairs, the three purge
+     * policies, large cache on and off. Not the full product (that would take minutes); every value appears at least
      * twice, each time with different neighbours.
      */
     static List<Recipe> matrix() {
@@ -172,7 +178,10 @@ final class TestEngines {
                 base.withSizeClasses("mimalloc").withGeometry(32 * MiB, 64 * KiB, 512 * KiB),
                 base.withGeometry(32 * MiB, 4 * KiB, 32 * KiB).withPurge("none").withLargeCache(0),
                 base.withGeometry(4 * MiB, 4 * KiB, 32 * KiB).withLargeCache(8 * MiB),
-                base.withSizeClasses("mimalloc").withPurge("none"));
+                base.withSizeClasses("mimalloc").withPurge("none"),
+                base.withPageLookup("radix"),
+                base.withPageLookup("radix").withSizeClasses("mimalloc").withGeometry(64 * KiB, 4 * KiB, 32 * KiB)
+                        .withPurge("immediate").withLargeCache(0));
     }
 
     /** Builds an engine with the default recipe. */
@@ -193,7 +202,7 @@ final class TestEngines {
         SizeClassesProvider sizeClassesProvider = provider(SizeClassesProvider.class, recipe.sizeClasses());
         SizeClasses sizeClasses = sizeClassesProvider.create(
                 context(sizeClassesSettings(sizeClassesProvider, recipe), osPageByteSize, recipe));
-        PageLookupProvider lookupProvider = provider(PageLookupProvider.class, PAGE_LOOKUP);
+        PageLookupProvider lookupProvider = provider(PageLookupProvider.class, recipe.pageLookup());
         PageLookup pageLookup = lookupProvider.create(context(lookupProvider.defaults(), osPageByteSize, recipe));
         PurgePolicyProvider purgeProvider = provider(PurgePolicyProvider.class, recipe.purge());
         PurgePolicy purgePolicy = purgeProvider.create(

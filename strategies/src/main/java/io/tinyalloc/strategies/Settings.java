@@ -79,7 +79,7 @@ final class Settings {
     }
 
     /** Writes a byte count with the largest binary unit that divides it, as in {@code 64 KiB}. */
-    private static String describeBytes(long bytes) {
+    static String describeBytes(long bytes) {
         int unit = 0;
         while (bytes != 0 && unit < BYTE_UNITS.length - 1 && bytes % (1L << BYTE_UNIT_SHIFT) == 0) {
             bytes >>= BYTE_UNIT_SHIFT;

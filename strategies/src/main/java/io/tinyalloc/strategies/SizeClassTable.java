@@ -5,8 +5,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * An immutable table of size classes: 8 bytes, then every {@value #QUANTUM_BYTE_SIZE} bytes up
- * to {@value #GEOMETRIC_START_BYTE_SIZE}, then a fixed number of classes per doubling.
+ * An immutable table of size classes: either {@linkplain #geometric geometric} (8 bytes, then
+ * every {@value #QUANTUM_BYTE_SIZE} bytes up to {@value #GEOMETRIC_START_BYTE_SIZE}, then a fixed
+ * number of classes per doubling) or {@linkplain #of listed} one by one.
  *
  * <p>Within the doubling from {@code 2^k} to {@code 2^(k+1)}, class {@code i} (1 to n) is
  * {@code 2^k + i * 2^k / n}, rounded up to a multiple of the quantum, and skipped if rounding
@@ -62,6 +63,39 @@ final class SizeClassTable implements SizeClasses {
             }
         }
         return new SizeClassTable(name, Arrays.copyOf(byteSizes, count));
+    }
+
+    /**
+     * Builds a table of the given classes.
+     *
+     * @param name the name of the table, for {@link #toString()}
+     * @param byteSizes the classes: at least one, strictly ascending, the first {@value #MIN_BYTE_SIZE}
+     *        or a multiple of {@value #QUANTUM_BYTE_SIZE}, every other a multiple of
+     *        {@value #QUANTUM_BYTE_SIZE}; copied
+     * @throws IllegalArgumentException if they are not
+     */
+    static SizeClassTable of(String name, long... byteSizes) {
+        if (byteSizes.length == 0) {
+            throw new IllegalArgumentException("byteSizes: [] (expected: at least one class)");
+        }
+        long previous = 0;
+        for (long byteSize : byteSizes) {
+            if (byteSize <= previous || byteSize != alignedByteSize(byteSize)) {
+                throw new IllegalArgumentException("byteSizes: " + Arrays.toString(byteSizes) + " (expected: ascending, "
+                        + MIN_BYTE_SIZE + " or multiples of " + QUANTUM_BYTE_SIZE + ")");
+            }
+            previous = byteSize;
+        }
+        return new SizeClassTable(name, byteSizes.clone());
+    }
+
+    /**
+     * Returns the smallest class size that holds {@code byteSize} bytes with the alignment every
+     * table must give: {@value #MIN_BYTE_SIZE} up to {@value #MIN_BYTE_SIZE} bytes, a multiple of
+     * {@value #QUANTUM_BYTE_SIZE} above.
+     */
+    static long alignedByteSize(long byteSize) {
+        return byteSize <= MIN_BYTE_SIZE ? MIN_BYTE_SIZE : roundUpToQuantum(byteSize);
     }
 
     /** The number of classes before rounding removes any duplicate. */

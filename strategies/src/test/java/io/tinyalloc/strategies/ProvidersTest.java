@@ -26,21 +26,27 @@ class ProvidersTest {
     void sizeClassProvidersAreFoundByNameWithTheirDefaults() {
         Map<String, SizeClassesProvider> found = load(SizeClassesProvider.class);
 
-        assertEquals(Set.of("jemalloc", "mimalloc"), found.keySet());
+        assertEquals(Set.of("jemalloc", "mimalloc", "tinyalloc32", "custom"), found.keySet());
         assertInstanceOf(JemallocSizeClassesProvider.class, found.get("jemalloc"));
         assertInstanceOf(MimallocSizeClassesProvider.class, found.get("mimalloc"));
-        for (SizeClassesProvider provider : found.values()) {
+        assertInstanceOf(Tinyalloc32SizeClassesProvider.class, found.get("tinyalloc32"));
+        assertInstanceOf(CustomSizeClassesProvider.class, found.get("custom"));
+        for (SizeClassesProvider provider : List.of(found.get("jemalloc"), found.get("mimalloc"))) {
             assertEquals(Set.of("max-size"), keys(provider.defaults()));
             assertEquals(64L << 10, provider.defaults().getBytes("max-size"));
             assertNotNull(provider.create(withDefaults(provider)));
         }
+        assertTrue(found.get("tinyalloc32").defaults().isEmpty());
+        assertNotNull(found.get("tinyalloc32").create(withDefaults(found.get("tinyalloc32"))));
+        assertEquals(Set.of("sizes"), keys(found.get("custom").defaults()));
     }
 
     @Test
     void pageLookupProvidersAreFoundByNameWithTheirDefaults() {
         Map<String, PageLookupProvider> found = load(PageLookupProvider.class);
 
-        assertEquals(Set.of("masking"), found.keySet());
+        assertEquals(Set.of("masking", "radix"), found.keySet());
+        assertInstanceOf(RadixPageLookupProvider.class, found.get("radix"));
         assertInstanceOf(MaskingPageLookupProvider.class, found.get("masking"));
         assertTrue(found.get("masking").defaults().isEmpty());
         assertNotNull(found.get("masking").create(withDefaults(found.get("masking"))));
@@ -68,7 +74,7 @@ class ProvidersTest {
     @Test
     void everyDefaultKeyIsDocumentedByAComment() {
         List<StrategyProvider> providers = List.of(new JemallocSizeClassesProvider(),
-                new MimallocSizeClassesProvider(), new DelayedPurgePolicyProvider(),
+                new MimallocSizeClassesProvider(), new CustomSizeClassesProvider(), new DelayedPurgePolicyProvider(),
                 new ImmediatePurgePolicyProvider());
         for (StrategyProvider provider : providers) {
             for (Map.Entry<String, ConfigValue> entry : provider.defaults().entrySet()) {
