@@ -57,11 +57,18 @@ final class StrategyBlocks {
         }
         Set<String> knownKeys = new TreeSet<>(kind.ownKeys());
         knownKeys.addAll(catalog.names(kind));
+        ConfigValue providerValue = object.get(StrategyKind.PROVIDER);
+        String selected = providerValue == null ? null : String.valueOf(providerValue.unwrapped());
         for (Map.Entry<String, ConfigValue> entry : object.entrySet()) {
             String key = entry.getKey();
             String path = kind.path() + "." + ConfigUtil.joinPath(key);
             List<StrategyProvider> named = catalog.named(kind, key);
             if (kind.ownKeys().contains(key) || isDefault(path, entry.getValue(), reference)) {
+                continue;
+            }
+            if (named.isEmpty() && key.equals(selected)) {
+                // The settings of the provider the file selects, which is not here: the selection
+                // reports that, with every provider found, rather than an unknown key.
                 continue;
             }
             if (named.isEmpty()) {

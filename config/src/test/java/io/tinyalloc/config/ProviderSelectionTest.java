@@ -5,6 +5,7 @@ import static io.tinyalloc.config.TestConfs.at;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigException;
 import io.tinyalloc.spi.StrategyProvider;
@@ -153,6 +154,20 @@ class ProviderSelectionTest {
     }
 
     /** Writes a file that selects a platform on line 1, size classes on line 2 and fakes for the rest. */
+    @Test
+    void theSettingsOfASelectedProviderThatIsMissingDoNotHideThatItIsMissing() {
+        Path file = TestConfs.writeRaw(directory,
+                "platform.provider = test-fake",
+                "size-classes { provider = test-plugin, test-plugin { max-size = 1 KiB } }",
+                "page-lookup.provider = test-fake",
+                "purge.provider = test-delayed");
+
+        String failure = failureOf(file, TestConfs.fakeCatalog());
+
+        assertContains(failure, "size-classes.provider: test-plugin (expected: one of the size-classes providers found");
+        assertTrue(!failure.contains("unknown key"), failure);
+    }
+
     private Path selecting(String platform, String sizeClasses) {
         return TestConfs.writeRaw(directory,
                 "platform.provider = " + platform,
