@@ -1,9 +1,6 @@
 package io.tinyalloc.strategies;
 
 import io.tinyalloc.spi.PageLookup;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -14,14 +11,17 @@ import java.lang.invoke.VarHandle;
  * low bits an entry in the leaf, and the entry holds the start of the segment or large region
  * that covers the slot, or 0.
  *
- * <p>Layout: the root is a heap array of {@link #rootLength} references to leaves, {@code null}
- * until a region is registered in the range the leaf covers; a leaf is an off-heap array of
- * {@link #leafLength} addresses ({@link #ENTRY_BYTE_SIZE} bytes each, zeroed when allocated).
+ * <p>Layout: the root is an array of {@link #rootLength} references to leaves, {@code null}
+ * until a region is registered in the range the leaf covers; a leaf is a {@code long[]} of
+ * {@link #leafLength} addresses. Both live on the Java heap: a read of a heap array costs a
+ * load and an index check, where an off-heap leaf (a {@code MemorySegment}) added a bounds and
+ * a liveness check to every free; against masking, the sqlite replay's cost went from 23 % to
+ * 10 % and jq's from 22 % to 3 % with heap leaves (see {@code docs/strategies.md}).
  * The slot bits are split as evenly as possible between the two levels, so neither level
  * exceeds 2<sup>16</sup> entries for segments of 64 KiB or more (512 KiB per leaf at 64 KiB
  * segments, 64 KiB at 4 MiB). Leaves are created lazily and never freed while the lookup is in
  * use: {@link #segmentOf} reads them without a lock, so freeing one could not be made safe
- * without a reclamation scheme; they live as long as the lookup, in an automatic arena.
+ * without a reclamation scheme; they live as long as the lookup.
  *
  * <p>Concurrency: {@link #register} and {@link #unregister} (slow paths) are serialized by a
  * lock; {@link #segmentOf} takes none and does two dependent loads (the leaf reference, then the
@@ -40,10 +40,9 @@ final class RadixPageLookup implements PageLookup {
     /** What {@link #segmentOf} returns for an address in no registered region. */
     static final long NO_SEGMENT = 0;
 
-    private static final long ENTRY_BYTE_SIZE = ValueLayout.JAVA_LONG.byteSize();
-    private static final VarHandle LEAF_REFERENCE = MethodHandles.arrayElementVarHandle(MemorySegment[].class)
+    private static final VarHandle LEAF_REFERENCE = MethodHandles.arrayElementVarHandle(long[][].class)
             .withInvokeExactBehavior();
-    private static final VarHandle ENTRY = ValueLayout.JAVA_LONG.varHandle().withInvokeExactBehavior();
+    private static final VarHandle ENTRY = MethodHandles.arrayElementVarHandle(long[].class).withInvokeExactBehavior();
 
     private final long segmentByteSize;
     private final int segmentShift;
@@ -52,9 +51,7 @@ final class RadixPageLookup implements PageLookup {
     private final int rootLength;
     private final int leafLength;
     /** Level one: one reference per leaf, {@code null} until the leaf is needed. */
-    private final MemorySegment[] root;
-    /** Owns every leaf; freed with this lookup once it is unreachable. */
-    private final Arena leafArena = Arena.ofAuto();
+    private final long[][] root;
     /** Serializes writers; readers never take it. */
     private final Object writeLock = new Object();
 
@@ -73,7 +70,7 @@ final class RadixPageLookup implements PageLookup {
         this.leafIndexMask = (1L << leafBits) - 1;
         this.rootLength = 1 << rootBits;
         this.leafLength = 1 << leafBits;
-        this.root = new MemorySegment[rootLength];
+        this.root = new long[rootLength][];
     }
 
     /**
@@ -153,7 +150,7 @@ final class RadixPageLookup implements PageLookup {
         // Acquire: a leaf seen is seen zeroed, never with the allocator's old bytes in it. A stale
         // null is only possible for an address whose registration this thread is not ordered
         // after, which is not a block it may free.
-        MemorySegment leaf = (MemorySegment) LEAF_REFERENCE.getAcquire(root, rootIndex(slot));
+        long[] leaf = (long[]) LEAF_REFERENCE.getAcquire(root, rootIndex(slot));
         if (leaf == null) {
             return NO_SEGMENT;
         }
@@ -180,41 +177,41 @@ final class RadixPageLookup implements PageLookup {
         return (int) (slot >>> leafBits);
     }
 
-    private long entryOffset(long slot) {
-        return (slot & leafIndexMask) * ENTRY_BYTE_SIZE;
+    private int entryIndex(long slot) {
+        return (int) (slot & leafIndexMask);
     }
 
     /** Called with the write lock held. */
     private long entryOrZero(long slot) {
-        MemorySegment leaf = root[rootIndex(slot)];
+        long[] leaf = root[rootIndex(slot)];
         return leaf == null ? NO_SEGMENT : getEntryOpaque(leaf, slot);
     }
 
     /** Called with the write lock held, so two writers never both create a leaf. */
-    private MemorySegment leafCreatingIfAbsent(long slot) {
+    private long[] leafCreatingIfAbsent(long slot) {
         int index = rootIndex(slot);
-        MemorySegment leaf = root[index];
+        long[] leaf = root[index];
         if (leaf == null) {
-            leaf = leafArena.allocate(leafLength * ENTRY_BYTE_SIZE, ENTRY_BYTE_SIZE);
+            leaf = new long[leafLength];
             // Release: publishes the leaf's zeroed contents together with the reference.
             LEAF_REFERENCE.setRelease(root, index, leaf);
         }
         return leaf;
     }
 
-    private long getEntryOpaque(MemorySegment leaf, long slot) {
-        return (long) ENTRY.getOpaque(leaf, entryOffset(slot));
+    private long getEntryOpaque(long[] leaf, long slot) {
+        return (long) ENTRY.getOpaque(leaf, entryIndex(slot));
     }
 
-    private void setEntryOpaque(MemorySegment leaf, long slot, long segmentAddress) {
-        ENTRY.setOpaque(leaf, entryOffset(slot), segmentAddress);
+    private void setEntryOpaque(long[] leaf, long slot, long segmentAddress) {
+        ENTRY.setOpaque(leaf, entryIndex(slot), segmentAddress);
     }
 
     /** The number of leaves created so far; for tests. */
     int leafCount() {
         synchronized (writeLock) {
             int count = 0;
-            for (MemorySegment leaf : root) {
+            for (long[] leaf : root) {
                 if (leaf != null) {
                     count++;
                 }
