@@ -43,8 +43,22 @@ public record AllocatorStats(
      * @param pages the pages currently assigned to this class
      * @param liveBlocks the live blocks of this class
      * @param capacityBlocks the blocks that the pages of this class can hold
+     * @param pageByteSize the size of the pages this class takes, in bytes (a geometry figure:
+     *        known whether or not the class has a page)
+     * @param blocksPerPage how many blocks one page of this class holds
      */
-    public record SizeClassStats(long blockByteSize, long pages, long liveBlocks, long capacityBlocks) {
+    public record SizeClassStats(long blockByteSize, long pages, long liveBlocks, long capacityBlocks,
+            long pageByteSize, long blocksPerPage) {
+
+        /**
+         * Returns the share of a page of this class that its blocks can use, between 0 and 1:
+         * what the geometry loses to rounding the page into blocks, whatever is live.
+         *
+         * @return {@code blocksPerPage * blockByteSize / pageByteSize}
+         */
+        public double pageUtilization() {
+            return pageByteSize == 0 ? 0 : (double) blocksPerPage * blockByteSize / pageByteSize;
+        }
 
         /**
          * Returns the share of this class's capacity that is live, between 0 and 1 (0 when

@@ -9,8 +9,11 @@ import java.util.Arrays;
  * <p>Requests up to {@link #maxSmallByteSize()} are rounded up to a class with one table load:
  * {@code classByGranule[(byteSize + 7) >>> 3]}. Since every class size is a multiple of the
  * 8-byte granule, no class boundary falls between a size and its granule, so the table is exact.
- * Each class is also given the page size it lives in: the smallest configured page that holds
- * at least {@link EngineSettings#MIN_BLOCKS_PER_PAGE} of its blocks.
+ * Each class is also given the page size it lives in and the stride of its blocks: the smallest
+ * configured page that holds at least {@link EngineSettings#MIN_BLOCKS_PER_PAGE} of its blocks
+ * and uses at least {@link #MIN_PAGE_UTILIZATION} of its bytes for them, with the cache-line
+ * stride of {@link #strideOf} if a page allows it, else without; a class that no page fills
+ * that well takes the smallest page that holds enough of its blocks.
  */
 final class SizeClassTable {
 
@@ -25,6 +28,8 @@ final class SizeClassTable {
      * at a multiple of it would all compete for the same cache lines.
      */
     static final long CACHE_ALIASING_BYTE_SIZE = 4096;
+    /** The share of its page a class's blocks should use: less is memory no block can have. */
+    static final double MIN_PAGE_UTILIZATION = 0.9;
 
     private final long[] blockByteSizes;
     private final long[] blockStrides;
@@ -32,9 +37,9 @@ final class SizeClassTable {
     private final short[] classByGranule;
     private final long maxSmallByteSize;
 
-    private SizeClassTable(long[] blockByteSizes, int[] pageKinds) {
+    private SizeClassTable(long[] blockByteSizes, long[] blockStrides, int[] pageKinds) {
         this.blockByteSizes = blockByteSizes;
-        this.blockStrides = Arrays.stream(blockByteSizes).map(SizeClassTable::strideOf).toArray();
+        this.blockStrides = blockStrides;
         this.pageKinds = pageKinds;
         this.maxSmallByteSize = blockByteSizes[blockByteSizes.length - 1];
         this.classByGranule = new short[(int) (maxSmallByteSize >>> GRANULE_SHIFT) + 1];
@@ -61,12 +66,15 @@ final class SizeClassTable {
         }
         int count = sizeClasses.count();
         long[] sizes = new long[count];
+        long[] strides = new long[count];
         int[] kinds = new int[count];
         for (int i = 0; i < count; i++) {
             sizes[i] = sizeClasses.byteSize(i);
-            kinds[i] = pageKindFor(sizes[i], pageByteSizes);
+            long placement = placementOf(sizes[i], pageByteSizes);
+            kinds[i] = (int) (placement >>> Integer.SIZE);
+            strides[i] = placement & 0xFFFF_FFFFL;
         }
-        return new SizeClassTable(sizes, kinds);
+        return new SizeClassTable(sizes, strides, kinds);
     }
 
     /** Returns what is wrong with the classes for these pages, or {@code null} if nothing is. */
@@ -95,13 +103,39 @@ final class SizeClassTable {
         return null;
     }
 
-    private static int pageKindFor(long blockByteSize, long[] pageByteSizes) {
+    /**
+     * Chooses a class's page kind and stride, as the class comment says. Returns them packed:
+     * the kind in the high 32 bits, the stride in the low 32 (strides are below 2^31: a class is
+     * at most an eighth of a page, pages at most 64 MiB).
+     */
+    private static long placementOf(long blockByteSize, long[] pageByteSizes) {
+        long[] strides = {strideOf(blockByteSize), blockByteSize};
+        for (long stride : strides) {
+            for (int kind = 0; kind < pageByteSizes.length; kind++) {
+                if (holdsEnough(pageByteSizes[kind], blockByteSize, stride)
+                        && utilization(pageByteSizes[kind], blockByteSize, stride) >= MIN_PAGE_UTILIZATION) {
+                    return placement(kind, stride);
+                }
+            }
+        }
         for (int kind = 0; kind < pageByteSizes.length; kind++) {
-            if (pageByteSizes[kind] / blockByteSize >= EngineSettings.MIN_BLOCKS_PER_PAGE) {
-                return kind;
+            if (holdsEnough(pageByteSizes[kind], blockByteSize, strides[0])) {
+                return placement(kind, strides[0]);
             }
         }
         throw new AssertionError("checked by problemWith: " + blockByteSize);
+    }
+
+    private static boolean holdsEnough(long pageByteSize, long blockByteSize, long stride) {
+        return pageByteSize / stride >= EngineSettings.MIN_BLOCKS_PER_PAGE;
+    }
+
+    private static double utilization(long pageByteSize, long blockByteSize, long stride) {
+        return (double) Math.min(pageByteSize / stride, PageDescriptor.MAX_CAPACITY) * blockByteSize / pageByteSize;
+    }
+
+    private static long placement(int kind, long stride) {
+        return (long) kind << Integer.SIZE | stride;
     }
 
     /**

@@ -41,8 +41,10 @@ final class StatsCollector {
             long blockByteSize = table.blockByteSize(sizeClass);
             smallLiveBytes += liveBlocks[sizeClass] * blockByteSize;
             smallLiveBlocks += liveBlocks[sizeClass];
+            long pageByteSize = 1L << engine.pageShifts[table.pageKind(sizeClass)];
+            long blocksPerPage = Math.min(pageByteSize / table.blockStride(sizeClass), PageDescriptor.MAX_CAPACITY);
             classes.add(new SizeClassStats(blockByteSize, pages[sizeClass], liveBlocks[sizeClass],
-                    capacityBlocks[sizeClass]));
+                    capacityBlocks[sizeClass], pageByteSize, blocksPerPage));
         }
         return new AllocatorStats(reservedBytes + large.reservedBytes(), committedBytes + large.committedBytes(),
                 smallLiveBytes + large.liveBytes(), smallLiveBlocks + large.liveBlocks(), purges.purges(),

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = TinyAllocCommand.Version.class,
         subcommands = {CompareCommand.class, ReplayCommand.class, ImportValgrindCommand.class, ConfigCommand.class,
-            ListCommand.class, FootprintCommand.class, LaunchFileCommand.class},
+            ListCommand.class, ClassesCommand.class, FootprintCommand.class, LaunchFileCommand.class},
         description = {
             "A/B-tests tinyalloc's strategy combinations, and other allocators, on the same workloads.",
             "",

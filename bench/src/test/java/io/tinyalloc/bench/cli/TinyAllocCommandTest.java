@@ -31,7 +31,7 @@ class TinyAllocCommandTest {
         String help = out.toString();
         assertTrue(help.startsWith("Usage: tinyalloc [-hV] [COMMAND]"), help);
         assertTrue(help.contains("compares the default tinyalloc.conf with glibc malloc"), help);
-        for (String command : new String[] {"compare", "replay", "import-valgrind", "config", "list", "footprint"}) {
+        for (String command : new String[] {"compare", "replay", "import-valgrind", "config", "list", "classes", "footprint"}) {
             assertTrue(help.contains("  " + command), command + " in " + help);
         }
         assertTrue(!help.contains("launch-file"), "the script's command is hidden");
@@ -41,7 +41,7 @@ class TinyAllocCommandTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"compare", "replay", "import-valgrind", "config", "list", "footprint"}) {
+        for (String command : new String[] {"compare", "replay", "import-valgrind", "config", "list", "classes", "footprint"}) {
             assertEquals(TinyAllocCommand.EXIT_OK, run(command, "--help"), command);
             assertTrue(out.toString().contains("Usage: tinyalloc " + command), command);
         }
@@ -107,6 +107,22 @@ class TinyAllocCommandTest {
 
         assertTrue(err.toString().contains("bad.vg:2"), err.toString());
         assertTrue(Files.notExists(out), "a failed import left " + out);
+    }
+
+    @Test
+    void classesReportsEveryClassOfTheConfiguredTableAndASummary(@TempDir Path directory) throws IOException {
+        assertEquals(TinyAllocCommand.EXIT_OK, run("classes"), err.toString());
+        String report = out.toString();
+        assertTrue(report.contains("size-classes=jemalloc"), report);
+        assertTrue(report.matches("(?s).*\\n *44 +65536 +512\\.0 KiB +8 +0 +100\\.00%.*"), report);
+        assertTrue(report.contains("perfect fits: ") && report.contains("worst: ") && report.contains("average utilization: "),
+                report);
+
+        Path conf = Files.writeString(directory.resolve("mimalloc.conf"), "size-classes.provider = mimalloc\n");
+        assertEquals(TinyAllocCommand.EXIT_OK, run("classes", conf.toString()), err.toString());
+        assertTrue(out.toString().contains("size-classes=mimalloc"), out.toString());
+
+        assertEquals(TinyAllocCommand.EXIT_USAGE, run("classes", directory.resolve("none.conf").toString()));
     }
 
     @Test
