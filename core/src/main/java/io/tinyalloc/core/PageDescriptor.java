@@ -369,12 +369,17 @@ final class PageDescriptor {
         setState(page, FREE);
     }
 
+    /** Returns how many blocks a page of {@code pageByteSize} holds at {@code blockStride} apart. */
+    static int capacityOf(long pageByteSize, long blockStride) {
+        return (int) Math.min(pageByteSize / blockStride, MAX_CAPACITY);
+    }
+
     /**
      * Assigns a free page to a size class. Its blocks are carved lazily, so that memory is touched
      * (and committed) only as it is needed.
      */
     static void assign(long page, int sizeClass, int blockByteSize, int blockStride, long start, long pageEnd) {
-        int capacity = (int) Math.min((pageEnd - start) / blockStride, MAX_CAPACITY);
+        int capacity = capacityOf(pageEnd - start, blockStride);
         putIntPlain(page + PENDING_REMOTE_OFFSET, 0);
         putLongPlain(page + LOCAL_FREE_OFFSET, 0);
         putIntPlain(page + CAPACITY_OFFSET, capacity);

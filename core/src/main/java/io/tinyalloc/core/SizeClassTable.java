@@ -131,7 +131,7 @@ final class SizeClassTable {
     }
 
     private static double utilization(long pageByteSize, long blockByteSize, long stride) {
-        return (double) Math.min(pageByteSize / stride, PageDescriptor.MAX_CAPACITY) * blockByteSize / pageByteSize;
+        return (double) PageDescriptor.capacityOf(pageByteSize, stride) * blockByteSize / pageByteSize;
     }
 
     private static long placement(int kind, long stride) {

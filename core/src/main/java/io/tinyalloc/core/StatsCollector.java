@@ -42,7 +42,7 @@ final class StatsCollector {
             smallLiveBytes += liveBlocks[sizeClass] * blockByteSize;
             smallLiveBlocks += liveBlocks[sizeClass];
             long pageByteSize = 1L << engine.pageShifts[table.pageKind(sizeClass)];
-            long blocksPerPage = Math.min(pageByteSize / table.blockStride(sizeClass), PageDescriptor.MAX_CAPACITY);
+            long blocksPerPage = PageDescriptor.capacityOf(pageByteSize, table.blockStride(sizeClass));
             classes.add(new SizeClassStats(blockByteSize, pages[sizeClass], liveBlocks[sizeClass],
                     capacityBlocks[sizeClass], pageByteSize, blocksPerPage));
         }

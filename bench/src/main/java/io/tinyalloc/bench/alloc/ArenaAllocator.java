@@ -45,16 +45,6 @@ final class ArenaAllocator extends HandleBackedAllocator<Arena> {
         return false;
     }
 
-    @Override
-    public long committedBytes() {
-        return ProcessMemory.residentBytes();
-    }
-
-    @Override
-    public String committedBytesSource() {
-        return ProcessMemory.RESIDENT_BYTES_SOURCE;
-    }
-
     /** Does nothing: every block's arena closes when the block is freed. */
     @Override
     public void close() {

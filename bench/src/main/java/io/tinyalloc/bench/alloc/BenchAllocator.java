@@ -61,17 +61,26 @@ public interface BenchAllocator extends AutoCloseable {
      * told by {@link #committedBytesSource()}. May be slow (it may walk the allocator's state
      * or read {@code /proc}): never call it on a measured path.
      *
+     * @implSpec The default is the resident set of the whole process: for allocators that count
+     *         nothing of their own (the C libraries, {@code Unsafe}, arenas). An allocator with
+     *         its own figure overrides this and {@link #committedBytesSource()} together.
      * @return the committed bytes
      */
-    long committedBytes();
+    default long committedBytes() {
+        return ProcessMemory.residentBytes();
+    }
 
     /**
      * Says where {@link #committedBytes()} comes from, for reports: for example
      * {@code "stats().committedBytes()"} or {@code "mallinfo2 arena+hblkhd (whole process)"}.
      *
+     * @implSpec The default names the resident set of the whole process, as
+     *         {@link #committedBytes()} does by default.
      * @return a short description
      */
-    String committedBytesSource();
+    default String committedBytesSource() {
+        return ProcessMemory.RESIDENT_BYTES_SOURCE;
+    }
 
     /**
      * Says whether a block may be freed or reallocated in another thread than the one that

@@ -41,16 +41,6 @@ abstract sealed class CAllocator implements BenchAllocator
         functions().freeNow(address);
     }
 
-    @Override
-    public long committedBytes() {
-        return ProcessMemory.residentBytes();
-    }
-
-    @Override
-    public String committedBytesSource() {
-        return ProcessMemory.RESIDENT_BYTES_SOURCE;
-    }
-
     /** @return the library and how it is called, for reports */
     String describe() {
         return functions().library() + " malloc/free through critical FFM downcalls";

@@ -101,16 +101,6 @@ final class UnsafeAllocator implements BenchAllocator {
     }
 
     @Override
-    public long committedBytes() {
-        return ProcessMemory.residentBytes();
-    }
-
-    @Override
-    public String committedBytesSource() {
-        return ProcessMemory.RESIDENT_BYTES_SOURCE;
-    }
-
-    @Override
     public String name() {
         return NAME;
     }
