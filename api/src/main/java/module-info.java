@@ -13,4 +13,6 @@ module io.tinyalloc {
     uses io.tinyalloc.spi.SizeClassesProvider;
     uses io.tinyalloc.spi.PageLookupProvider;
     uses io.tinyalloc.spi.PurgePolicyProvider;
+    uses io.tinyalloc.spi.PageSelectionProvider;
+    uses io.tinyalloc.spi.RemoteFreeProvider;
 }

@@ -13,6 +13,8 @@ module io.tinyalloc.config {
     uses io.tinyalloc.spi.SizeClassesProvider;
     uses io.tinyalloc.spi.PageLookupProvider;
     uses io.tinyalloc.spi.PurgePolicyProvider;
+    uses io.tinyalloc.spi.PageSelectionProvider;
+    uses io.tinyalloc.spi.RemoteFreeProvider;
 
     provides io.tinyalloc.spi.EngineProvider with io.tinyalloc.config.ConfiguredEngineProvider;
 }

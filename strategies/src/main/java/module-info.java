@@ -9,7 +9,12 @@
  *       aligned to their size; {@code radix}, a two-level map from segment-size slots to
  *       regions.
  *   <li>Purge policies ({@code purge.provider}): {@code delayed} (the default),
- *       {@code immediate} and {@code none}.
+ *       {@code immediate}, {@code decay} (reset, then decommit) and {@code none}.
+ *   <li>Page selection ({@code page-selection.provider}): {@code first-fit} (the default), the
+ *       page queue's order; {@code lowest-address}, fewer and fuller pages.
+ *   <li>Remote frees ({@code remote-free.provider}): {@code per-page} (the default), one CAS
+ *       per block on its page; {@code batched}, messages of {@code batch-size} blocks per
+ *       owning heap.
  * </ul>
  */
 module io.tinyalloc.strategies {
@@ -26,5 +31,12 @@ module io.tinyalloc.strategies {
     provides io.tinyalloc.spi.PurgePolicyProvider
             with io.tinyalloc.strategies.DelayedPurgePolicyProvider,
                  io.tinyalloc.strategies.ImmediatePurgePolicyProvider,
+                 io.tinyalloc.strategies.DecayPurgePolicyProvider,
                  io.tinyalloc.strategies.NoPurgePolicyProvider;
+    provides io.tinyalloc.spi.PageSelectionProvider
+            with io.tinyalloc.strategies.FirstFitPageSelectionProvider,
+                 io.tinyalloc.strategies.LowestAddressPageSelectionProvider;
+    provides io.tinyalloc.spi.RemoteFreeProvider
+            with io.tinyalloc.strategies.PerPageRemoteFreeProvider,
+                 io.tinyalloc.strategies.BatchedRemoteFreeProvider;
 }

@@ -2,6 +2,7 @@ package io.tinyalloc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 /**
  * A thread-safe off-heap memory allocator: {@code malloc}/{@code free} for the JVM.
@@ -147,6 +148,22 @@ public interface Allocator extends AutoCloseable {
      * @throws IllegalStateException if this allocator is closed
      */
     AllocatorStats stats();
+
+    /**
+     * Returns the blocks that are live now, grouped by where they were allocated as far as
+     * {@code leak-detection} tracked them. tinyalloc also logs this report (SLF4J, logger
+     * {@code io.tinyalloc}) when an allocator with leak detection on is closed with blocks live.
+     *
+     * @implSpec The default implementation reports the live totals of {@link #stats()} with no
+     *           sites and the detection {@code off}.
+     *
+     * @return the live blocks and their allocation sites
+     * @throws IllegalStateException if this allocator is closed
+     */
+    default LeakReport leaks() {
+        AllocatorStats stats = stats();
+        return new LeakReport(stats.liveBlocks(), stats.liveBytes(), "off", List.of());
+    }
 
     /**
      * Returns the strategy combination of this allocator on one line, for logs and reports:

@@ -245,6 +245,11 @@ public final class TracingAllocator implements Allocator {
         return allocator.stats();
     }
 
+    @Override
+    public LeakReport leaks() {
+        return allocator.leaks();
+    }
+
     /** @return the wrapped allocator's description, and the trace file */
     @Override
     public String describe() {

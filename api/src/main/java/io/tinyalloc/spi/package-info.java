@@ -1,6 +1,6 @@
 /**
  * The service provider interface of tinyalloc: what a platform, a size-class table, a
- * metadata lookup or a purge policy implements to plug into the engine.
+ * metadata lookup, a purge policy or a page selection implements to plug into the engine.
  *
  * <p>Each strategy kind has a provider interface found with {@link java.util.ServiceLoader}
  * ({@code provides ... with} in a module, or {@code META-INF/services} on the class path).

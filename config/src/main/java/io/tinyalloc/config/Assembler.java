@@ -9,10 +9,14 @@ import io.tinyalloc.core.Engine;
 import io.tinyalloc.core.EngineSettings;
 import io.tinyalloc.spi.PageLookup;
 import io.tinyalloc.spi.PageLookupProvider;
+import io.tinyalloc.spi.PageSelection;
+import io.tinyalloc.spi.PageSelectionProvider;
 import io.tinyalloc.spi.PlatformMemory;
 import io.tinyalloc.spi.PlatformMemoryProvider;
 import io.tinyalloc.spi.PurgePolicy;
 import io.tinyalloc.spi.PurgePolicyProvider;
+import io.tinyalloc.spi.RemoteFree;
+import io.tinyalloc.spi.RemoteFreeProvider;
 import io.tinyalloc.spi.SizeClasses;
 import io.tinyalloc.spi.SizeClassesProvider;
 import io.tinyalloc.spi.StrategyContext;
@@ -121,6 +125,10 @@ final class Assembler {
                 own -> ((PageLookupProvider) providers.get(StrategyKind.PAGE_LOOKUP)).create(with(context, own)));
         Optional<PurgePolicy> purgePolicy = create(StrategyKind.PURGE,
                 own -> ((PurgePolicyProvider) providers.get(StrategyKind.PURGE)).create(with(context, own)));
+        Optional<PageSelection> pageSelection = create(StrategyKind.PAGE_SELECTION,
+                own -> ((PageSelectionProvider) providers.get(StrategyKind.PAGE_SELECTION)).create(with(context, own)));
+        Optional<RemoteFree> remoteFree = create(StrategyKind.REMOTE_FREE,
+                own -> ((RemoteFreeProvider) providers.get(StrategyKind.REMOTE_FREE)).create(with(context, own)));
 
         Optional<EngineSettings> engineSettings = settings.engineSettings()
                 .filter(undescribed -> providers.size() == StrategyKind.values().length)
@@ -131,7 +139,7 @@ final class Assembler {
         Optional<Path> traceFile = TraceSetting.read(config, problems);
         problems.throwIfAny();
         return new Assembly(engineSettings.orElseThrow(), platform.orElseThrow(), sizeClasses.orElseThrow(),
-                pageLookup.orElseThrow(), purgePolicy.orElseThrow(), new EffectiveConfig(effectiveConfig(), user),
+                pageLookup.orElseThrow(), purgePolicy.orElseThrow(), pageSelection.orElseThrow(), remoteFree.orElseThrow(), new EffectiveConfig(effectiveConfig(), user),
                 traceFile);
     }
 

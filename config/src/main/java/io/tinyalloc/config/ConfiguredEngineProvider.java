@@ -59,8 +59,10 @@ public final class ConfiguredEngineProvider implements EngineProvider {
     public Allocator create(Config config) {
         Assembly assembly = Assembler.assemble(config, ProviderCatalog.discover(), Engine::checkGeometry);
         LOG.debug("creating allocator: {}", assembly.settings().description());
+        assembly.traceFile().ifPresent(file -> TraceSetting.create(file, config));
         Allocator engine = Engine.create(assembly.settings(), assembly.platform(), assembly.sizeClasses(),
-                assembly.pageLookup(), assembly.purgePolicy());
+                assembly.pageLookup(), assembly.purgePolicy(), assembly.pageSelection(),
+                assembly.remoteFree());
         return assembly.traceFile().isEmpty() ? engine : TraceSetting.traced(engine, assembly.traceFile().get(), config);
     }
 

@@ -49,9 +49,12 @@ final class Description {
         parts.add("large-cache=" + Sizes.format(settings.largeCacheByteCapacity()) + "/"
                 + Durations.format(settings.largeCacheMaxAgeNanos()));
         parts.add(Settings.VIRTUAL_THREAD_HEAPS + "=" + settings.virtualThreadHeaps());
-        return new EngineSettings(settings.segmentByteSize(), settings.pageByteSizes(),
-                settings.largeCacheByteCapacity(), settings.largeCacheMaxAgeNanos(), settings.arenaByteSize(),
-                settings.virtualThreadHeaps(), settings.backgroundPurge(), String.join(" ", parts));
+        parts.add(Settings.CHECKS + "=" + (settings.checks() ? ON : OFF));
+        parts.add(Settings.LIMIT + "=" + (settings.limitByteSize() == EngineSettings.NO_LIMIT ? OFF
+                : Sizes.format(settings.limitByteSize())));
+        parts.add(Settings.LEAK_DETECTION + "=" + settings.leakDetection().name().toLowerCase(java.util.Locale.ROOT));
+        parts.add(Settings.SECURE + "=" + (settings.secure() ? ON : OFF));
+        return settings.withDescription(String.join(" ", parts));
     }
 
     /** Renders a provider's settings as {@code key=value}, sorted by key. */

@@ -10,6 +10,7 @@ import io.tinyalloc.core.EngineSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -39,6 +40,12 @@ final class Settings {
     static final String VIRTUAL_THREAD_HEAPS = "virtual-thread-heaps";
     static final String PURGE_BACKGROUND = StrategyKind.PURGE.path() + "." + StrategyKind.BACKGROUND;
     static final String TRACE = TraceSetting.TRACE;
+    static final String CHECKS = "checks";
+    static final String LIMIT = "limit";
+    static final String LEAK_DETECTION = "leak-detection";
+    static final String SECURE = "secure";
+    /** The value of {@value #LIMIT} for no limit. */
+    static final String OFF = "off";
     /** The value of {@value #VIRTUAL_THREAD_HEAPS} that sizes the heaps by the processor count. */
     static final String AUTO = "auto";
 
@@ -53,11 +60,11 @@ final class Settings {
 
     /** The keys at the root of {@code tinyalloc.conf}. */
     static final Set<String> ROOT_KEYS = Stream.concat(
-            Stream.of(SEGMENT_SIZE, PAGE_SIZES, ARENA_SIZE, LARGE, VIRTUAL_THREAD_HEAPS, TRACE),
+            Stream.of(SEGMENT_SIZE, PAGE_SIZES, ARENA_SIZE, LARGE, VIRTUAL_THREAD_HEAPS, TRACE, CHECKS, LIMIT, LEAK_DETECTION, SECURE),
             Arrays.stream(StrategyKind.values()).map(StrategyKind::path)).collect(Collectors.toUnmodifiableSet());
     /** The paths of every value read here. */
     static final List<String> ENGINE_KEYS = List.of(SEGMENT_SIZE, PAGE_SIZES, ARENA_SIZE, LARGE_CACHE_CAPACITY,
-            LARGE_CACHE_MAX_AGE, VIRTUAL_THREAD_HEAPS, PURGE_BACKGROUND);
+            LARGE_CACHE_MAX_AGE, VIRTUAL_THREAD_HEAPS, PURGE_BACKGROUND, CHECKS, LIMIT, LEAK_DETECTION, SECURE);
     /** The keys of the {@value #LARGE} block. */
     static final Set<String> LARGE_KEYS = Set.of(CACHE_CAPACITY, CACHE_MAX_AGE);
 
@@ -76,6 +83,10 @@ final class Settings {
     private final OptionalLong largeCacheMaxAgeNanos;
     private final OptionalInt virtualThreadHeaps;
     private final Optional<Boolean> backgroundPurge;
+    private final Optional<Boolean> checks;
+    private final Optional<Boolean> secure;
+    private final OptionalLong limitByteSize;
+    private final Optional<EngineSettings.LeakDetection> leakDetection;
 
     /**
      * Reads and checks the engine's keys.
@@ -95,7 +106,11 @@ final class Settings {
                 "a memory size, 0 or more (0 disables the cache)");
         this.largeCacheMaxAgeNanos = readLargeCacheMaxAgeNanos();
         this.virtualThreadHeaps = readVirtualThreadHeaps();
-        this.backgroundPurge = readBackgroundPurge();
+        this.backgroundPurge = readBoolean(PURGE_BACKGROUND);
+        this.checks = readBoolean(CHECKS);
+        this.secure = readBoolean(SECURE);
+        this.limitByteSize = readLimitByteSize();
+        this.leakDetection = readLeakDetection();
     }
 
     /**
@@ -137,12 +152,14 @@ final class Settings {
     Optional<EngineSettings> engineSettings() {
         if (segmentByteSize.isEmpty() || pageByteSizes.isEmpty() || arenaByteSize.isEmpty()
                 || largeCacheByteCapacity.isEmpty() || largeCacheMaxAgeNanos.isEmpty()
-                || virtualThreadHeaps.isEmpty() || backgroundPurge.isEmpty()) {
+                || virtualThreadHeaps.isEmpty() || backgroundPurge.isEmpty() || checks.isEmpty()
+                || limitByteSize.isEmpty() || leakDetection.isEmpty() || secure.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new EngineSettings(segmentByteSize.getAsLong(), pageByteSizes.get(),
                 largeCacheByteCapacity.getAsLong(), largeCacheMaxAgeNanos.getAsLong(), arenaByteSize.getAsLong(),
-                virtualThreadHeaps.getAsInt(), backgroundPurge.get(), ""));
+                virtualThreadHeaps.getAsInt(), backgroundPurge.get(), "", checks.get(), limitByteSize.getAsLong(),
+                leakDetection.get(), secure.get()));
     }
 
     private OptionalLong readSegmentByteSize() {
@@ -239,13 +256,41 @@ final class Settings {
         return OptionalInt.empty();
     }
 
-    private Optional<Boolean> readBackgroundPurge() {
+    private Optional<Boolean> readBoolean(String path) {
         try {
-            return Optional.of(config.getBoolean(PURGE_BACKGROUND));
+            return Optional.of(config.getBoolean(path));
         } catch (ConfigException e) {
-            problems.invalid(PURGE_BACKGROUND, Values.at(config, PURGE_BACKGROUND), "on or off");
+            problems.invalid(path, Values.at(config, path), "on or off");
             return Optional.empty();
         }
+    }
+
+    /** One of the {@link EngineSettings.LeakDetection} names, in lower case. */
+    private Optional<EngineSettings.LeakDetection> readLeakDetection() {
+        ConfigValue value = Values.at(config, LEAK_DETECTION);
+        Object raw = value == null ? null : value.unwrapped();
+        for (EngineSettings.LeakDetection mode : EngineSettings.LeakDetection.values()) {
+            if (mode.name().toLowerCase(Locale.ROOT).equals(raw)
+                    || mode == EngineSettings.LeakDetection.OFF && Boolean.FALSE.equals(raw)) {
+                return Optional.of(mode);
+            }
+        }
+        problems.invalid(LEAK_DETECTION, value, Arrays.stream(EngineSettings.LeakDetection.values())
+                .map(mode -> mode.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ", "one of ", "")));
+        return Optional.empty();
+    }
+
+    /** {@value #OFF}, or a memory size of at least a segment (below that, nothing could be allocated). */
+    private OptionalLong readLimitByteSize() {
+        ConfigValue value = Values.at(config, LIMIT);
+        Object raw = value == null ? null : value.unwrapped();
+        if (OFF.equals(raw) || Boolean.FALSE.equals(raw)) {
+            return OptionalLong.of(EngineSettings.NO_LIMIT);
+        }
+        String expected = OFF + ", or a memory size of at least " + SEGMENT_SIZE
+                + segmentByteSize.stream().mapToObj(size -> ", " + Sizes.format(size)).findFirst().orElse("");
+        return readByteSize(LIMIT, byteSize -> byteSize >= segmentByteSize.orElse(EngineSettings.MIN_SEGMENT_BYTE_SIZE),
+                expected);
     }
 
     private OptionalLong readByteSize(String path, LongPredicate valid, String expected) {

@@ -1,8 +1,10 @@
 package io.tinyalloc.config;
 
 import io.tinyalloc.spi.PageLookupProvider;
+import io.tinyalloc.spi.PageSelectionProvider;
 import io.tinyalloc.spi.PlatformMemoryProvider;
 import io.tinyalloc.spi.PurgePolicyProvider;
+import io.tinyalloc.spi.RemoteFreeProvider;
 import io.tinyalloc.spi.SizeClassesProvider;
 import io.tinyalloc.spi.StrategyProvider;
 import java.util.Arrays;
@@ -28,7 +30,11 @@ enum StrategyKind {
     PAGE_LOOKUP("page-lookup", PageLookupProvider.class, false, Set.of(),
             builtIn("masking", "radix")),
     PURGE("purge", PurgePolicyProvider.class, false, Set.of(StrategyKind.BACKGROUND),
-            builtIn("delayed", "immediate", "none"));
+            builtIn("delayed", "immediate", "decay", "none")),
+    PAGE_SELECTION("page-selection", PageSelectionProvider.class, false, Set.of(),
+            builtIn("first-fit", "lowest-address")),
+    REMOTE_FREE("remote-free", RemoteFreeProvider.class, false, Set.of(),
+            builtIn("per-page", "batched"));
 
     /** The key, in every kind's block, that names the provider. */
     static final String PROVIDER = "provider";

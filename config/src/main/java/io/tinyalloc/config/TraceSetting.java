@@ -90,6 +90,25 @@ final class TraceSetting {
     }
 
     /**
+     * Creates (or empties) the trace file, before anything is mapped, so that a file that cannot
+     * be written is a configuration error like any other: no engine was made for nothing.
+     *
+     * @throws ConfigException.BadValue if the file cannot be created
+     */
+    static void create(Path traceFile, Config config) {
+        try {
+            Files.newOutputStream(traceFile).close();
+        } catch (IOException e) {
+            throw cannotCreate(traceFile, config, e);
+        }
+    }
+
+    private static ConfigException.BadValue cannotCreate(Path traceFile, Config config, IOException e) {
+        return new ConfigException.BadValue(Values.at(config, TRACE_FILE).origin(), TRACE_FILE,
+                "cannot create the trace file " + traceFile + " (expected: a file that can be written): " + e, e);
+    }
+
+    /**
      * Wraps an engine in a tracer. If the file cannot be opened, the engine is closed.
      *
      * @param engine the allocator
@@ -103,8 +122,7 @@ final class TraceSetting {
             return TracingAllocator.wrap(engine, traceFile);
         } catch (IOException e) {
             engine.close();
-            throw new ConfigException.BadValue(Values.at(config, TRACE_FILE).origin(), TRACE_FILE,
-                    "cannot create the trace file " + traceFile + " (expected: a file that can be written): " + e, e);
+            throw cannotCreate(traceFile, config, e);
         }
     }
 }

@@ -37,9 +37,10 @@ class AssemblyTest {
         assertEquals(new EngineSettings(4 * MIB, List.of(64 * KIB, 512 * KIB), 1024 * MIB, TimeUnit.SECONDS.toNanos(1),
                 256 * MIB, DEFAULT_VIRTUAL_THREAD_HEAPS, true,
                 "platform=test-fake size-classes=test-fake(max-size=64 KiB) page-lookup=test-fake"
-                        + " purge=test-delayed(delay=10 ms, kind=decommit, background=on) segment-size=4 MiB"
+                        + " purge=test-delayed(delay=10 ms, kind=decommit, background=on) page-selection=test-fake remote-free=per-page segment-size=4 MiB"
                         + " page-sizes=[64 KiB, 512 KiB] arena-size=256 MiB large-cache=1 GiB/1 s"
-                        + " virtual-thread-heaps=" + DEFAULT_VIRTUAL_THREAD_HEAPS),
+                        + " virtual-thread-heaps=" + DEFAULT_VIRTUAL_THREAD_HEAPS
+                        + " checks=on limit=off leak-detection=off secure=off"),
                 assembly.settings());
         assertEquals(TimeUnit.MILLISECONDS.toNanos(10), assembly.purgePolicy().purgeDelayNanos());
         assertEquals(PurgePolicy.PurgeKind.DECOMMIT, assembly.purgePolicy().purgeKind());
@@ -65,9 +66,9 @@ class AssemblyTest {
         assertEquals(new EngineSettings(MIB, List.of(16 * KIB, 128 * KIB, MIB), 0, TimeUnit.MILLISECONDS.toNanos(250),
                 64 * MIB, 7, true,
                 "platform=test-fake size-classes=test-fake(max-size=32 KiB) page-lookup=test-fake"
-                        + " purge=test-delayed(delay=2 s, kind=reset, background=on) segment-size=1 MiB"
+                        + " purge=test-delayed(delay=2 s, kind=reset, background=on) page-selection=test-fake remote-free=per-page segment-size=1 MiB"
                         + " page-sizes=[16 KiB, 128 KiB, 1 MiB] arena-size=64 MiB large-cache=0 B/250 ms"
-                        + " virtual-thread-heaps=7"),
+                        + " virtual-thread-heaps=7 checks=on limit=off leak-detection=off secure=off"),
                 assembly.settings());
         assertEquals(TimeUnit.SECONDS.toNanos(2), assembly.purgePolicy().purgeDelayNanos());
         assertEquals(PurgePolicy.PurgeKind.RESET, assembly.purgePolicy().purgeKind());

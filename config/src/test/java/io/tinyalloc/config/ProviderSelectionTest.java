@@ -85,7 +85,8 @@ class ProviderSelectionTest {
     void autoWithNoSupportedPlatform() {
         Path file = selecting("auto", "test-fake");
         ProviderCatalog catalog = ProviderCatalog.of(List.of(new FakePlatformProvider.Unsupported(),
-                new FakeSizeClassesProvider(), new FakePageLookupProvider(), new FakePurgeProvider()));
+                new FakeSizeClassesProvider(), new FakePageLookupProvider(), new FakePurgeProvider(),
+                new FakePageSelectionProvider(), new FakeRemoteFreeProvider()));
 
         assertContains(failureOf(file, catalog),
                 at(file, 1) + "platform.provider: auto (expected: exactly one platform provider supported on " + MACHINE
@@ -142,7 +143,8 @@ class ProviderSelectionTest {
                 "size-classes.provider = jemaloc",
                 "page-lookup.provider = test-fake",
                 "purge.provider = test-delayed",
-                "segment-size = 3 MiB");
+                "segment-size = 3 MiB",
+                "page-selection.provider = test-fake");
 
         ConfigException.ValidationFailed failure = assertThrows(ConfigException.ValidationFailed.class,
                 () -> Assembler.assemble(TestConfs.parse(file), TestConfs.fakeCatalog(), TestConfs.NO_GEOMETRY_PROBLEMS));
@@ -173,13 +175,15 @@ class ProviderSelectionTest {
                 "platform.provider = " + platform,
                 "size-classes.provider = " + sizeClasses,
                 "page-lookup.provider = test-fake",
-                "purge.provider = test-delayed");
+                "purge.provider = test-delayed",
+                "page-selection.provider = test-fake");
     }
 
     /** The fake catalog with more providers. */
     private static ProviderCatalog catalogWith(StrategyProvider... more) {
         List<StrategyProvider> providers = new java.util.ArrayList<>(List.of(new FakePlatformProvider("test-fake", true),
-                new FakeSizeClassesProvider(), new FakePageLookupProvider(), new FakePurgeProvider()));
+                new FakeSizeClassesProvider(), new FakePageLookupProvider(), new FakePurgeProvider(),
+                new FakePageSelectionProvider(), new FakeRemoteFreeProvider()));
         providers.addAll(List.of(more));
         return ProviderCatalog.of(providers);
     }

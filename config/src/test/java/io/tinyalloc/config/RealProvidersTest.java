@@ -39,9 +39,10 @@ class RealProvidersTest {
         Assembly assembly = assemble(TestConfs.writeRaw(directory));
 
         assertEquals("platform=linux size-classes=jemalloc(max-size=64 KiB) page-lookup=masking"
-                + " purge=delayed(delay=10 ms, kind=decommit, background=on) segment-size=4 MiB"
+                + " purge=delayed(delay=10 ms, kind=decommit, background=on) page-selection=first-fit remote-free=per-page segment-size=4 MiB"
                 + " page-sizes=[64 KiB, 512 KiB] arena-size=256 MiB large-cache=1 GiB/1 s"
-                + " virtual-thread-heaps=" + DEFAULT_VIRTUAL_THREAD_HEAPS, assembly.settings().description());
+                + " virtual-thread-heaps=" + DEFAULT_VIRTUAL_THREAD_HEAPS + " checks=on limit=off leak-detection=off secure=off",
+                assembly.settings().description());
     }
 
     @Test
@@ -89,13 +90,63 @@ class RealProvidersTest {
     }
 
     @Test
+    void lowestAddressPageSelectionIsSelectedByNameAndBuildsAWorkingAllocator() {
+        Path file = TestConfs.writeRaw(directory, "page-selection.provider = lowest-address");
+
+        try (Allocator allocator = TinyAlloc.create(file)) {
+            assertContains(allocator.describe(), " page-selection=lowest-address ");
+            long address = allocator.allocate(100);
+            allocator.free(address);
+        }
+    }
+
+    @Test
+    void unknownPageSelectionListsEveryProviderFound() {
+        Path file = TestConfs.writeRaw(directory, "page-selection.provider = lowest");
+
+        String message = assertThrows(IllegalStateException.class, () -> assemble(file)).getMessage();
+
+        assertContains(message, at(file, 1) + "page-selection.provider: lowest (expected: one of the page-selection"
+                        + " providers found: first-fit, lowest-address, test-fake",
+                "found: lowest-address (io.tinyalloc.strategies.LowestAddressPageSelectionProvider, supported here)");
+    }
+
+    @Test
+    void pageSelectionProvidersHaveNoSettings() {
+        Path file = TestConfs.writeRaw(directory, "page-selection.lowest-address.order = descending");
+
+        assertContains(failureOf(file), at(file, 1) + "page-selection.lowest-address.order: descending (unknown key");
+    }
+
+    @Test
+    void batchedRemoteFreeIsSelectedByNameWithItsBatchSize() {
+        Path file = TestConfs.writeRaw(directory, "remote-free { provider = batched, batched.batch-size = 16 }");
+
+        try (Allocator allocator = TinyAlloc.create(file)) {
+            assertContains(allocator.describe(), " remote-free=batched(batch-size=16) ");
+            long address = allocator.allocate(100);
+            allocator.free(address);
+        }
+    }
+
+    @Test
+    void batchSizeOutOfRangeIsReportedAtItsKey() {
+        Path file = TestConfs.writeRaw(directory, "remote-free { provider = batched, batched.batch-size = 1 }");
+
+        assertContains(failureOf(file), at(file, 1) + "remote-free.batched.batch-size",
+                "1 (expected: an integer from 2 to 4096 blocks)");
+    }
+
+    @Test
     void tinyAllocCreatesAnAllocatorThatDescribesItsConfiguration() {
         Path file = TestConfs.writeRaw(directory, "segment-size = 2 MiB", "purge.provider = none");
 
         try (Allocator allocator = TinyAlloc.create(file)) {
             assertEquals("platform=linux size-classes=jemalloc(max-size=64 KiB) page-lookup=masking"
-                    + " purge=none(background=on) segment-size=2 MiB page-sizes=[64 KiB, 512 KiB] arena-size=256 MiB"
-                    + " large-cache=1 GiB/1 s virtual-thread-heaps=" + DEFAULT_VIRTUAL_THREAD_HEAPS, allocator.describe());
+                    + " purge=none(background=on) page-selection=first-fit remote-free=per-page segment-size=2 MiB"
+                    + " page-sizes=[64 KiB, 512 KiB] arena-size=256 MiB"
+                    + " large-cache=1 GiB/1 s virtual-thread-heaps=" + DEFAULT_VIRTUAL_THREAD_HEAPS
+                    + " checks=on limit=off leak-detection=off secure=off", allocator.describe());
             long address = allocator.allocate(100);
             allocator.free(address);
         }

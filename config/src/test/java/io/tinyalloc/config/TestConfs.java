@@ -26,7 +26,8 @@ final class TestConfs {
             "platform.provider = test-fake",
             "size-classes.provider = test-fake",
             "page-lookup.provider = test-fake",
-            "purge.provider = test-delayed");
+            "purge.provider = test-delayed",
+            "page-selection.provider = test-fake");
 
     /** A geometry check that finds nothing: the engine's own is a stub until the lead lands it. */
     static final Assembler.GeometryCheck NO_GEOMETRY_PROBLEMS = (settings, sizeClasses, osPage) -> List.of();
@@ -37,7 +38,8 @@ final class TestConfs {
     /** A catalog of one fake of every kind, the platform supported. */
     static ProviderCatalog fakeCatalog() {
         return ProviderCatalog.of(List.of(new FakePlatformProvider("test-fake", true), new FakeSizeClassesProvider(),
-                new FakePageLookupProvider(), new FakePurgeProvider()));
+                new FakePageLookupProvider(), new FakePurgeProvider(), new FakePageSelectionProvider(),
+                new FakeRemoteFreeProvider()));
     }
 
     /**

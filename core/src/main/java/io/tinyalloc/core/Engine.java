@@ -1,12 +1,17 @@
 package io.tinyalloc.core;
 
+import io.tinyalloc.AllocationFailedException;
 import io.tinyalloc.Allocator;
 import io.tinyalloc.spi.PageLookup;
+import io.tinyalloc.spi.PageSelection;
 import io.tinyalloc.spi.PlatformMemory;
+import io.tinyalloc.spi.PlatformMemoryException;
 import io.tinyalloc.spi.PurgePolicy;
+import io.tinyalloc.spi.RemoteFree;
 import io.tinyalloc.spi.SizeClasses;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /** Entry point of the engine, for the configuration module: checks a geometry and builds allocators. */
 public final class Engine {
@@ -15,6 +20,11 @@ public final class Engine {
         SegmentDescriptor.checkLayout();
         PageDescriptor.checkLayout();
     }
+
+    /** The page selection of engines built without one: the page queue's order. */
+    private static final PageSelection FIRST_FIT = () -> PageSelection.Order.QUEUE;
+    /** The remote-free delivery of engines built without one: one CAS per block on its page. */
+    private static final RemoteFree PER_PAGE = () -> RemoteFree.Delivery.PER_PAGE;
 
     private Engine() {
     }
@@ -57,6 +67,10 @@ public final class Engine {
             } else if (headerPages(segment, pageSize, osPageByteSize) >= segment / pageSize) {
                 problems.add("page-sizes: " + Bits.formatBytes(pageSize) + " (expected: a size for which the "
                         + Bits.formatBytes(segment) + " segment has room for pages after its header)");
+            } else if (settings.secure() && headerPages(segment, pageSize, osPageByteSize) + 1 >= segment / pageSize) {
+                problems.add("page-sizes: " + Bits.formatBytes(pageSize) + " (expected, with secure = on: a size for "
+                        + "which the " + Bits.formatBytes(segment) + " segment has room for pages after its header"
+                        + " and before its guard page, which takes the last page)");
             }
             previous = Math.max(previous, pageSize);
         }
@@ -82,6 +96,14 @@ public final class Engine {
         return problems;
     }
 
+    private static void checkRemoteFree(RemoteFree remoteFree) {
+        if (Objects.requireNonNull(remoteFree.delivery(), "remoteFree.delivery()") == RemoteFree.Delivery.BATCHED
+                && (remoteFree.batchSize() < RemoteFree.MIN_BATCH_SIZE || remoteFree.batchSize() > RemoteFree.MAX_BATCH_SIZE)) {
+            throw new IllegalArgumentException("batchSize: " + remoteFree.batchSize() + " of " + remoteFree
+                    + " (expected: " + RemoteFree.MIN_BATCH_SIZE + " to " + RemoteFree.MAX_BATCH_SIZE + " blocks)");
+        }
+    }
+
     private static long headerPages(long segmentByteSize, long pageByteSize, long osPageByteSize) {
         int pageCount = (int) (segmentByteSize / pageByteSize);
         long header = SegmentDescriptor.headerByteSize(pageCount, osPageByteSize);
@@ -89,7 +111,7 @@ public final class Engine {
     }
 
     /**
-     * Builds an allocator.
+     * Builds an allocator that chooses pages {@linkplain PageSelection.Order#QUEUE first fit}.
      *
      * @param settings the engine settings
      * @param platform the operating system's memory
@@ -98,15 +120,69 @@ public final class Engine {
      * @param purgePolicy when and how empty memory is given back
      * @return a new allocator
      * @throws IllegalArgumentException if {@link #checkGeometry} finds a problem
+     * @throws AllocationFailedException if the allocator's own metadata cannot be mapped
      */
     public static Allocator create(EngineSettings settings, PlatformMemory platform, SizeClasses sizeClasses,
             PageLookup pageLookup, PurgePolicy purgePolicy) {
+        return create(settings, platform, sizeClasses, pageLookup, purgePolicy, FIRST_FIT);
+    }
+
+    /**
+     * Builds an allocator that chooses pages as {@code pageSelection} says.
+     *
+     * @param settings the engine settings
+     * @param platform the operating system's memory
+     * @param sizeClasses the size-class table
+     * @param pageLookup the address-to-segment lookup
+     * @param purgePolicy when and how empty memory is given back
+     * @param pageSelection which page a size class allocates from when its page runs out
+     * @return a new allocator
+     * @throws IllegalArgumentException if {@link #checkGeometry} finds a problem
+     * @throws NullPointerException if {@code pageSelection} returns no order
+     * @throws AllocationFailedException if the allocator's own metadata cannot be mapped
+     */
+    public static Allocator create(EngineSettings settings, PlatformMemory platform, SizeClasses sizeClasses,
+            PageLookup pageLookup, PurgePolicy purgePolicy, PageSelection pageSelection) {
+        return create(settings, platform, sizeClasses, pageLookup, purgePolicy, pageSelection, PER_PAGE);
+    }
+
+    /**
+     * Builds an allocator that chooses pages as {@code pageSelection} says and hands blocks freed
+     * by other threads to their heap as {@code remoteFree} says.
+     *
+     * @param settings the engine settings
+     * @param platform the operating system's memory
+     * @param sizeClasses the size-class table
+     * @param pageLookup the address-to-segment lookup
+     * @param purgePolicy when and how empty memory is given back
+     * @param pageSelection which page a size class allocates from when its page runs out
+     * @param remoteFree how a block freed by another thread than its heap's reaches that heap;
+     *        with {@code secure = on}, {@link RemoteFree.Delivery#PER_PAGE} whatever it says
+     * @return a new allocator
+     * @throws IllegalArgumentException if {@link #checkGeometry} finds a problem, or
+     *         {@code remoteFree} batches with a batch size outside
+     *         [{@value RemoteFree#MIN_BATCH_SIZE}, {@value RemoteFree#MAX_BATCH_SIZE}]
+     * @throws NullPointerException if {@code pageSelection} returns no order or
+     *         {@code remoteFree} no delivery
+     * @throws AllocationFailedException if the allocator's own metadata cannot be mapped
+     */
+    public static Allocator create(EngineSettings settings, PlatformMemory platform, SizeClasses sizeClasses,
+            PageLookup pageLookup, PurgePolicy purgePolicy, PageSelection pageSelection, RemoteFree remoteFree) {
+        Objects.requireNonNull(pageSelection.order(), "pageSelection.order()");
+        checkRemoteFree(remoteFree);
         List<String> problems = checkGeometry(settings, sizeClasses, platform.pageByteSize());
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
         long[] pageSizes = settings.pageByteSizes().stream().mapToLong(Long::longValue).toArray();
-        return new EngineAllocator(settings, platform, SizeClassTable.of(sizeClasses, pageSizes), pageLookup,
-                purgePolicy);
+        Allocator engine;
+        try {
+            engine = new EngineAllocator(settings, platform, SizeClassTable.of(sizeClasses, pageSizes, settings.secure()), pageLookup,
+                    purgePolicy, pageSelection, remoteFree);
+        } catch (PlatformMemoryException e) {
+            throw new AllocationFailedException(0, "could not map the allocator's own metadata: " + e.getMessage(),
+                    e.errno(), 0, 0, e);
+        }
+        return settings.leakDetection() == EngineSettings.LeakDetection.ALL ? new LeakTrackingAllocator(engine) : engine;
     }
 }

@@ -1,22 +1,27 @@
 package io.tinyalloc.core;
 
-import static io.tinyalloc.core.NativeMemory.putLongPlain;
 import static io.tinyalloc.core.PageDescriptor.NOTIFY;
 
 import io.tinyalloc.AllocationFailedException;
 import io.tinyalloc.Allocator;
 import io.tinyalloc.AllocatorStats;
+import io.tinyalloc.LeakReport;
 import io.tinyalloc.spi.PageLookup;
+import io.tinyalloc.spi.PageSelection;
 import io.tinyalloc.spi.PlatformMemory;
 import io.tinyalloc.spi.PlatformMemoryException;
 import io.tinyalloc.spi.PurgePolicy;
+import io.tinyalloc.spi.RemoteFree;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.security.SecureRandom;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The allocator: the fast paths of {@link Allocator}, and the shared state that heaps use on
@@ -31,6 +36,12 @@ import java.util.concurrent.locks.ReentrantLock;
 final class EngineAllocator implements Allocator {
 
     private static final AtomicLong INSTANCES = new AtomicLong();
+    private static final Logger LOG = LoggerFactory.getLogger("io.tinyalloc");
+    private static final String LEAK_DETECTION_SAMPLED = "sampled";
+    /** Fibonacci hashing's multiplier: mixes a block address into its canary. */
+    private static final long CANARY_MULTIPLIER = 0x9E3779B97F4A7C15L;
+    /** Every open engine: consulted only to explain an address that is not this engine's. */
+    private static final Set<EngineAllocator> OPEN_ENGINES = ConcurrentHashMap.newKeySet();
     /** "tinyallo" in ASCII: the first bytes of every segment of an engine, mixed with its number. */
     private static final long MAGIC_BASE = 0x74696e79616c6c6fL;
 
@@ -39,6 +50,12 @@ final class EngineAllocator implements Allocator {
     final long segmentByteSize;
     final long osPageByteSize;
     final long purgeDelayNanos;
+    /**
+     * How long after it emptied reset memory is decommitted: the purge delay plus the policy's
+     * {@link PurgePolicy#decommitDelayNanos() decommit delay} for a two-phase policy, else
+     * {@link PurgePolicy#NEVER} (memory is purged once, by the policy's kind).
+     */
+    final long decommitAfterNanos;
     final long tickIntervalNanos;
     /**
      * How long an emptied page stays with its class before it goes back to its segment, where any
@@ -47,15 +64,34 @@ final class EngineAllocator implements Allocator {
      */
     final long retireNanos;
     final long magic;
+    /** The random key that free-list links are encoded with ({@link PageDescriptor#encodeLink}). */
+    final long linkKey;
     /** A page descriptor that never has a free block: the current page of classes without one. */
     final long emptyPage;
+    /**
+     * {@link PageSelection.Order#LOWEST_ADDRESS}: class queues are kept in address order and free
+     * pages are taken lowest first ({@link Heap}). Read on slow paths only.
+     */
+    final boolean lowestAddressFirst;
 
     private final PlatformMemory platform;
     private final PageLookup lookup;
     private final boolean purgeByDecommit;
     private final long maxByteAlignment;
+    /** {@code checks = on}: misuse is detected by {@link BlockChecks} and thrown at the call. */
+    private final boolean checks;
+    /**
+     * {@code secure = on}: guard pages, free lists checked as they are followed, blocks handed
+     * out in random order, canaries after small blocks. Implies {@link #checks}.
+     */
+    final boolean secure;
+    /** The sites of sampled blocks with {@code leak-detection = sampled}, else null. */
+    final LeakSites sampledSites;
+    /** Large allocations so far, with {@code leak-detection = sampled}: every so many is tracked. */
+    private final AtomicLong largeAllocations = new AtomicLong();
     private final String description;
     private final SegmentMap segmentMap;
+    private final MemoryLimit limit;
     private final SegmentSource segmentSource;
     private final LargeBlocks large;
     private final HeapRegistry heaps;
@@ -67,35 +103,54 @@ final class EngineAllocator implements Allocator {
     private final ReentrantLock maintenanceLock = new ReentrantLock();
     private final Arena metadataArena = Arena.ofShared();
     private final Purger purger;
+    /**
+     * Batched remote frees ({@link RemoteFree.Delivery#BATCHED}, not in hardened mode), else null:
+     * remote frees are then pushed per page, and no other path pays for the option.
+     */
+    final RemoteFreeBatches remoteFreeBatches;
     private volatile long lastMaintenanceNanos;
     private volatile boolean closed;
 
     EngineAllocator(EngineSettings settings, PlatformMemory platform, SizeClassTable table, PageLookup lookup,
-            PurgePolicy purgePolicy) {
+            PurgePolicy purgePolicy, PageSelection pageSelection, RemoteFree remoteFree) {
         this.platform = platform;
+        this.lowestAddressFirst = pageSelection.order() == PageSelection.Order.LOWEST_ADDRESS;
         this.lookup = lookup;
         this.table = table;
         this.segmentByteSize = settings.segmentByteSize();
         this.osPageByteSize = platform.pageByteSize();
         this.pageShifts = settings.pageByteSizes().stream().mapToInt(size -> Bits.log2(size)).toArray();
         this.purgeDelayNanos = purgePolicy.purgeDelayNanos();
-        this.tickIntervalNanos = tickInterval(purgeDelayNanos);
+        this.decommitAfterNanos = decommitAfter(purgePolicy);
+        this.tickIntervalNanos = tickInterval(shortestPurgeStage(purgeDelayNanos, decommitAfterNanos));
         this.retireNanos = Math.min(purgeDelayNanos, tickIntervalNanos);
         this.purgeByDecommit = purgePolicy.purgeKind() == PurgePolicy.PurgeKind.DECOMMIT;
         this.maxByteAlignment = segmentByteSize / 2;
         this.description = settings.description();
         this.magic = MAGIC_BASE ^ INSTANCES.incrementAndGet();
+        this.linkKey = new SecureRandom().nextLong();
+        this.secure = settings.secure();
+        this.checks = settings.checks() || secure;
+        this.sampledSites = settings.leakDetection() == EngineSettings.LeakDetection.SAMPLED
+                ? new LeakSites(LEAK_DETECTION_SAMPLED) : null;
         this.emptyPage = metadataArena.allocate(PageDescriptor.BYTE_SIZE, Long.BYTES).address();
         this.segmentMap = new SegmentMap(platform, lookup, segmentByteSize);
-        this.segmentSource = new SegmentSource(platform, segmentMap, segmentByteSize, settings.arenaByteSize());
-        this.large = new LargeBlocks(platform, segmentMap, magic, settings, purgeDelayNanos, purgeByDecommit,
-                purgeCounters);
+        this.limit = new MemoryLimit(settings.limitByteSize());
+        this.segmentSource = new SegmentSource(platform, segmentMap, limit, purgeCounters.failures, segmentByteSize,
+                settings.arenaByteSize());
+        this.large = new LargeBlocks(platform, segmentMap, limit, magic, settings, purgeDelayNanos, decommitAfterNanos,
+                purgeByDecommit, purgeCounters, this::purgeQueued);
         this.heaps = new HeapRegistry(this, settings.virtualThreadHeaps());
         this.recentTables = heaps.recentTables;
+        this.remoteFreeBatches = remoteFree.delivery() == RemoteFree.Delivery.BATCHED && !secure
+                ? new RemoteFreeBatches(remoteFree.batchSize(), linkKey, lookup,
+                        address -> segmentMap.containsPlain(lookup.segmentOf(address)))
+                : null;
         this.purger = settings.backgroundPurge() ? new Purger(this, "tinyalloc-purger-" + (magic ^ MAGIC_BASE)) : null;
         if (purger != null) {
             purger.start();
         }
+        OPEN_ENGINES.add(this);
     }
 
     /** The shortest tick: more often than this, maintenance would cost more than it gives back. */
@@ -116,7 +171,7 @@ final class EngineAllocator implements Allocator {
     @Override
     public long allocate(long byteSize) {
         if (Long.compareUnsigned(byteSize, table.maxSmallByteSize()) <= 0) {
-            return allocateSmall(table.classOf(byteSize));
+            return allocateSmall(table.classOf(byteSize), byteSize);
         }
         return allocateLarge(byteSize, MIN_BYTE_ALIGNMENT);
     }
@@ -130,7 +185,7 @@ final class EngineAllocator implements Allocator {
         checkSize(byteSize);
         int sizeClass = table.alignedClassOf(Math.max(byteSize, byteAlignment), byteAlignment, osPageByteSize);
         if (sizeClass >= 0) {
-            return allocateSmall(sizeClass);
+            return allocateSmall(sizeClass, byteSize);
         }
         return allocateLarge(byteSize, byteAlignment);
     }
@@ -140,45 +195,48 @@ final class EngineAllocator implements Allocator {
      * thread's heap. A hit in the table cache also means a platform thread (virtual threads own
      * no heap), so that check waits for a miss.
      */
-    private long allocateSmall(int sizeClass) {
+    private long allocateSmall(int sizeClass, long byteSize) {
         checkOpen();
+        if (secure) {
+            return withCanary(allocateSmallUncached(sizeClass, byteSize), sizeClass);
+        }
         long[] table = HeapRegistry.cachedTable(recentTables, Thread.currentThread().threadId());
         if (table == null) {
-            return allocateSmallUncached(sizeClass);
+            return allocateSmallUncached(sizeClass, byteSize);
         }
-        long block = PageDescriptor.popBlockPlain(table[Heap.FIRST_PAGE_SLOT + sizeClass]);
-        return block != 0 ? block : allocateSlow(heaps.local(), sizeClass);
+        long block = PageDescriptor.popBlockPlain(table[Heap.FIRST_PAGE_SLOT + sizeClass], linkKey);
+        return block != 0 ? block : allocateSlow(heaps.local(), sizeClass, byteSize);
     }
 
-    private long allocateSmallUncached(int sizeClass) {
+    private long allocateSmallUncached(int sizeClass, long byteSize) {
         Thread thread = Thread.currentThread();
         if (thread.isVirtual()) {
-            return allocateShared(heaps.sharedFor(thread), sizeClass);
+            return allocateShared(heaps.sharedFor(thread), sizeClass, byteSize);
         }
-        return allocateFrom(heaps.local(), sizeClass);
+        return allocateFrom(heaps.local(), sizeClass, byteSize);
     }
 
-    private long allocateShared(Heap heap, int sizeClass) {
+    private long allocateShared(Heap heap, int sizeClass, long byteSize) {
         heap.lock.lock();
         try {
             checkOpen();
-            return allocateFrom(heap, sizeClass);
+            return allocateFrom(heap, sizeClass, byteSize);
         } finally {
             heap.lock.unlock();
         }
     }
 
     /** A pop from the current page of the class, else the slow path. Caller owns the heap. */
-    private long allocateFrom(Heap heap, int sizeClass) {
-        long block = PageDescriptor.popBlockPlain(heap.currentPage(sizeClass));
-        return block != 0 ? block : allocateSlow(heap, sizeClass);
+    private long allocateFrom(Heap heap, int sizeClass, long byteSize) {
+        long block = pop(heap.currentPage(sizeClass));
+        return block != 0 ? block : allocateSlow(heap, sizeClass, byteSize);
     }
 
-    private long allocateSlow(Heap heap, int sizeClass) {
+    private long allocateSlow(Heap heap, int sizeClass, long byteSize) {
         try {
             return heap.allocateSlow(sizeClass);
         } catch (PlatformMemoryException e) {
-            throw failed(table.blockByteSize(sizeClass), e);
+            throw failed(byteSize, e);
         }
     }
 
@@ -191,7 +249,11 @@ final class EngineAllocator implements Allocator {
                     AllocationFailedException.NO_ERRNO, reservedBytes(), committedBytes(), null);
         }
         try {
-            return large.allocate(byteAlignment, regionByteSize);
+            long block = large.allocate(byteAlignment, regionByteSize);
+            if (sampledSites != null && largeAllocations.incrementAndGet() % EngineSettings.LEAK_SAMPLE_INTERVAL == 0) {
+                sampledSites.track(block, large.usableSize(lookup.segmentOf(block), block));
+            }
+            return block;
         } catch (PlatformMemoryException e) {
             throw failed(byteSize, e);
         }
@@ -222,8 +284,9 @@ final class EngineAllocator implements Allocator {
             return allocate(byteSize);
         }
         checkSize(byteSize);
-        checkOpen();
+        checkOpen(address, "reallocate");
         long segment = segmentOfBlock(address, "reallocate");
+        checkLive(segment, address, "reallocate");
         long usable = usableSizeIn(segment, address);
         if (byteSize <= usable && byteSize >= usable / 2) {
             return address;
@@ -231,6 +294,9 @@ final class EngineAllocator implements Allocator {
         long moved = allocate(byteSize);
         NativeMemory.copy(address, moved, Math.min(usable, byteSize));
         if (SegmentDescriptor.kind(segment) == SegmentDescriptor.LARGE) {
+            if (sampledSites != null) {
+                sampledSites.forget(address);
+            }
             large.freeAfterMove(segment, address);
         } else {
             free(address);
@@ -250,17 +316,43 @@ final class EngineAllocator implements Allocator {
         if (address == 0) {
             return;
         }
-        checkOpen();
+        checkOpen(address, "free");
         long segment = segmentOfBlock(address, "free");
+        if (sampledSites != null) {
+            sampledSites.forget(address);
+        }
         long owner = SegmentDescriptor.ownerOpaque(segment);
         if (SegmentDescriptor.isOwnedBy(owner, Thread.currentThread().threadId())) {
             long page = SegmentDescriptor.pageDescriptorOf(segment, address, owner);
-            if (PageDescriptor.pushBlockPlain(page, address)) {
+            int pageShift = SegmentDescriptor.pageShiftOf(owner);
+            if (checks && !secure && remoteFreeBatches == null) {
+                int pushed = PageDescriptor.pushBlockCheckedPlain(page, address, linkKey, pageShift, table);
+                if (pushed != PageDescriptor.PUSHED) {
+                    afterCheckedPush(pushed, page, address, pageShift);
+                }
+                return;
+            }
+            if (checks && (!BlockChecks.isLivePlain(page, address, pageShift, table, linkKey)
+                    || waitsInRemoteBatch(address))) {
+                throw notLive(page, address, pageShift, "free");
+            }
+            if (secure) {
+                checkCanary(page, address, "free");
+            }
+            if (PageDescriptor.pushBlockPlain(page, address, linkKey)) {
                 heaps.local().localFreeSlow(page);
             }
             return;
         }
         freeNotOwned(segment, address);
+    }
+
+    /** What a checked owner's free does when the push was not the common case. */
+    private void afterCheckedPush(int pushed, long page, long address, int pageShift) {
+        if (pushed == PageDescriptor.NOT_LIVE) {
+            throw notLive(page, address, pageShift, "free");
+        }
+        heaps.local().localFreeSlow(page);
     }
 
     /**
@@ -276,17 +368,31 @@ final class EngineAllocator implements Allocator {
         if (Thread.currentThread().isVirtual()) {
             Heap heap = heaps.byIndex(SegmentDescriptor.heapIndex(segment));
             if (heap.isShared()) {
-                freeShared(heap, page, address);
+                freeShared(heap, segment, page, address);
                 return;
             }
+        }
+        if (checks && (!BlockChecks.isLiveOpaque(page, address, SegmentDescriptor.pageShift(segment), table, linkKey)
+                || waitsInRemoteBatch(address))) {
+            throw notLive(page, address, SegmentDescriptor.pageShift(segment), "free");
+        }
+        if (secure) {
+            checkCanary(page, address, "free");
         }
         freeRemote(segment, page, address);
     }
 
-    private static void freeShared(Heap heap, long page, long address) {
+    private void freeShared(Heap heap, long segment, long page, long address) {
         heap.lock.lock();
         try {
-            if (PageDescriptor.pushBlockPlain(page, address)) {
+            if (checks && (!BlockChecks.isLivePlain(page, address, SegmentDescriptor.pageShift(segment), table, linkKey)
+                    || waitsInRemoteBatch(address))) {
+                throw notLive(page, address, SegmentDescriptor.pageShift(segment), "free");
+            }
+            if (secure) {
+                checkCanary(page, address, "free");
+            }
+            if (PageDescriptor.pushBlockPlain(page, address, linkKey)) {
                 heap.localFreeSlow(page);
             }
         } finally {
@@ -294,15 +400,24 @@ final class EngineAllocator implements Allocator {
         }
     }
 
-    /** Pushes a block on its page's thread-free list, for the page's owner to collect. */
+    /**
+     * Hands a block to its heap's owner: appended to the calling thread's batch for that heap
+     * with {@code remote-free = batched} (platform threads), else pushed on its page's
+     * thread-free list for the owner to collect.
+     */
     private void freeRemote(long segment, long page, long address) {
+        if (remoteFreeBatches != null && !Thread.currentThread().isVirtual()) {
+            remoteFreeBatches.add(SegmentDescriptor.heapIndex(segment), page, address);
+            crossThreadFrees.increment();
+            return;
+        }
         // Counted before the push, so that the owner, which subtracts what it collects, never sees
         // more blocks than were counted.
         PageDescriptor.addPendingRemote(page, 1);
         long threadFree;
         do {
             threadFree = PageDescriptor.threadFreeVolatile(page);
-            putLongPlain(address, threadFree & ~NOTIFY);
+            PageDescriptor.setLinkPlain(page, address, threadFree & ~NOTIFY, linkKey);
         } while (!PageDescriptor.casThreadFree(page, threadFree, address));
         crossThreadFrees.increment();
         if ((threadFree & NOTIFY) != 0) {
@@ -334,14 +449,143 @@ final class EngineAllocator implements Allocator {
 
     /** Kept out of {@link #segmentOfBlock} so that the check stays small enough to inline. */
     private IllegalArgumentException notOurs(long address, String call) {
-        return new IllegalArgumentException(call + "(0x" + Long.toHexString(address)
-                + "): not an address this allocator returned (expected: a live block of " + this + ")");
+        String prefix = call + "(0x" + Long.toHexString(address) + "): ";
+        for (EngineAllocator other : OPEN_ENGINES) {
+            if (other != this && other.mapsLocked(address)) {
+                return new IllegalArgumentException(prefix + "a block of another allocator, " + other
+                        + " (expected: a live block of this one, " + this + ")");
+            }
+        }
+        return new IllegalArgumentException(prefix + "not an address this allocator returned (expected: a live block of "
+                + this + ")");
+    }
+
+    /** Returns whether one of this engine's segments holds {@code address}; safe against a concurrent close. */
+    private boolean mapsLocked(long address) {
+        maintenanceLock.lock();
+        try {
+            return !closed && segmentMap.containsPlain(lookup.segmentOf(address));
+        } finally {
+            maintenanceLock.unlock();
+        }
     }
 
     @Override
     public long usableSize(long address) {
-        checkOpen();
-        return usableSizeIn(segmentOfBlock(address, "usableSize"), address);
+        checkOpen(address, "usableSize");
+        long segment = segmentOfBlock(address, "usableSize");
+        checkLive(segment, address, "usableSize");
+        return usableSizeIn(segment, address);
+    }
+
+    /**
+     * With checks on, throws unless {@code address} is a live block of {@code segment}: the check
+     * that {@code free} makes on its own paths, for the calls that read a block before freeing it.
+     */
+    private void checkLive(long segment, long address, String call) {
+        if (!checks) {
+            return;
+        }
+        if (SegmentDescriptor.kind(segment) == SegmentDescriptor.LARGE) {
+            if (!large.isLive(segment, address)) {
+                throw new IllegalArgumentException(call + "(0x" + Long.toHexString(address) + "): "
+                        + large.problem(segment, address));
+            }
+            return;
+        }
+        int pageShift = SegmentDescriptor.pageShift(segment);
+        long page = SegmentDescriptor.pageDescriptorOf(segment, address);
+        if (!BlockChecks.isLiveOpaque(page, address, pageShift, table, linkKey) || waitsInRemoteBatch(address)) {
+            throw notLive(page, address, pageShift, call);
+        }
+    }
+
+    // ------------------------------------------------------------------ hardened mode
+
+    /** Pops a block off a page's local free list: in hardened mode, only after checking the link it follows. */
+    long pop(long page) {
+        if (!secure) {
+            return PageDescriptor.popBlockPlain(page, linkKey);
+        }
+        long block = PageDescriptor.freeListPlain(page);
+        if (block != 0) {
+            long next = PageDescriptor.linkPlain(page, block, linkKey);
+            if (next != 0 && !isCarvedBlock(page, next)) {
+                PageDescriptor.setFreeListPlain(page, 0); // the rest of the list is not followed: lost
+                throw corruptedFreeList(page, block, next);
+            }
+        }
+        return PageDescriptor.popBlockPlain(page, linkKey);
+    }
+
+    /** Returns whether {@code address} starts one of the blocks a page has carved so far. */
+    boolean isCarvedBlock(long page, long address) {
+        int sizeClass = PageDescriptor.sizeClass(page);
+        long pageStart = PageDescriptor.extendEnd(page) - PageDescriptor.capacity(page) * table.blockStride(sizeClass);
+        return address >= pageStart && address < PageDescriptor.extendNext(page)
+                && table.isBlockStart(sizeClass, address - pageStart);
+    }
+
+    IllegalStateException corruptedFreeList(long page, long block, long link) {
+        return new IllegalStateException("heap corruption detected: the free " + PageDescriptor.blockSize(page)
+                + "-byte block at 0x" + Long.toHexString(block) + " links to 0x" + Long.toHexString(link)
+                + ", not a block of its page: it was written after it was freed, or an overflow reached it;"
+                + " the page's free blocks past it are abandoned (secure = on)");
+    }
+
+    /** Writes a small block's canary, if its class has one, and returns the block. */
+    private long withCanary(long block, int sizeClass) {
+        if (table.hasCanary(sizeClass)) {
+            NativeMemory.putLongPlain(block + table.blockByteSize(sizeClass), canaryOf(block));
+        }
+        return block;
+    }
+
+    /**
+     * Throws if the canary after a small block changed: the program wrote past the block's
+     * usable size. The block is then not freed: the memory around it is not to be trusted.
+     */
+    private void checkCanary(long page, long address, String call) {
+        int sizeClass = PageDescriptor.sizeClass(page);
+        if (!table.hasCanary(sizeClass)) {
+            return;
+        }
+        long canaryAddress = address + table.blockByteSize(sizeClass);
+        if (NativeMemory.getLongPlain(canaryAddress) != canaryOf(address)) {
+            throw new IllegalStateException(call + "(0x" + Long.toHexString(address) + "): the "
+                    + table.blockByteSize(sizeClass) + "-byte block was written past its end: its canary at 0x"
+                    + Long.toHexString(canaryAddress) + " changed (a buffer overflow); the block is not freed");
+        }
+    }
+
+    /** A block's canary: derived from the secret link key, so that a program cannot forge it by accident. */
+    private long canaryOf(long block) {
+        long mixed = (block ^ linkKey) * CANARY_MULTIPLIER;
+        return mixed ^ (mixed >>> Integer.SIZE);
+    }
+
+    /** Makes one OS page at {@code address} inaccessible: a guard page (hardened mode). */
+    void protectGuard(long address) {
+        platform.protect(address, osPageByteSize, PlatformMemory.Protection.NONE);
+    }
+
+    /** Kept out of the free paths so that they stay small enough to inline. */
+    private IllegalArgumentException notLive(long page, long address, int pageShift, String call) {
+        if (waitsInRemoteBatch(address)) {
+            return new IllegalArgumentException(call + "(0x" + Long.toHexString(address) + "): not a live block: the "
+                    + PageDescriptor.blockSize(page) + "-byte block is already free (a double free; it waits in a batch"
+                    + " of remote frees for its heap)");
+        }
+        return new IllegalArgumentException(call + "(0x" + Long.toHexString(address) + "): "
+                + BlockChecks.problem(page, address, pageShift, table, linkKey));
+    }
+
+    /**
+     * With {@code remote-free = batched}, whether a block waits in a batch or an inbox, where
+     * {@link BlockChecks} cannot see it: see {@link RemoteFreeBatches#isWaiting}.
+     */
+    private boolean waitsInRemoteBatch(long address) {
+        return remoteFreeBatches != null && remoteFreeBatches.isWaiting(address);
     }
 
     private long usableSizeIn(long segment, long address) {
@@ -356,6 +600,14 @@ final class EngineAllocator implements Allocator {
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("allocator is closed: " + description);
+        }
+    }
+
+    /** {@link #checkOpen()} for a call about a block: the message names the block. */
+    private void checkOpen(long address, String call) {
+        if (closed) {
+            throw new IllegalStateException(call + "(0x" + Long.toHexString(address)
+                    + "): the allocator is closed, and its memory was given back: " + description);
         }
     }
 
@@ -414,27 +666,100 @@ final class EngineAllocator implements Allocator {
         throw new IllegalStateException("no page kind of size " + (1L << pageShift));
     }
 
-    /** Gives back the memory a free page touched; a failure is logged once and the page stays dirty. */
-    void purgePage(long page) {
+    // ------------------------------------------------------------------ purging pages (for heaps, under their lock)
+
+    /**
+     * Returns when reset memory is decommitted, counted from when it emptied, for a policy with
+     * a second phase; {@link PurgePolicy#NEVER} for a policy that purges once.
+     *
+     * @throws IllegalArgumentException if the policy's decommit delay is negative
+     */
+    private static long decommitAfter(PurgePolicy policy) {
+        long decommitDelay = policy.decommitDelayNanos();
+        if (decommitDelay < 0) {
+            throw new IllegalArgumentException("decommitDelayNanos: " + decommitDelay + " of " + policy
+                    + " (expected: 0 or more, or PurgePolicy.NEVER)");
+        }
+        long purgeDelay = policy.purgeDelayNanos();
+        if (policy.purgeKind() != PurgePolicy.PurgeKind.RESET || decommitDelay == PurgePolicy.NEVER
+                || purgeDelay == PurgePolicy.NEVER) {
+            return PurgePolicy.NEVER;
+        }
+        return purgeDelay > PurgePolicy.NEVER - decommitDelay ? PurgePolicy.NEVER : purgeDelay + decommitDelay;
+    }
+
+    /**
+     * The shortest wait between two purge deadlines of the same memory, which the tick must
+     * resolve: the purge delay, or the decommit delay of a two-phase policy if it is shorter (but
+     * not 0: a decommit due with the reset needs no tick of its own).
+     */
+    private static long shortestPurgeStage(long purgeDelayNanos, long decommitAfterNanos) {
+        if (decommitAfterNanos == PurgePolicy.NEVER || decommitAfterNanos == purgeDelayNanos) {
+            return purgeDelayNanos;
+        }
+        return Math.min(purgeDelayNanos, decommitAfterNanos - purgeDelayNanos);
+    }
+
+    /**
+     * Called when memory was queued for a purge (a page on a purge list, a region in the large
+     * cache): wakes the background purger if it sleeps with nothing to do, so that the memory goes
+     * back after the purge delay rather than after the purger's idle sleep.
+     */
+    void purgeQueued() {
+        Purger background = purger;
+        if (background != null) {
+            background.wakeIfIdle();
+        }
+    }
+
+    /**
+     * Purges the memory a free page touched, once and for all, by the policy's kind: for a policy
+     * without a second phase. Returns whether the page was purged; on a failure, logged once, the
+     * page stays as it was, to be purged at a later tick.
+     */
+    boolean purgePage(long page) {
+        return givePageBack(page, purgeByDecommit, false);
+    }
+
+    /**
+     * The first phase of a two-phase policy: resets the memory a free page touched. The page
+     * forgets its blocks (their contents are undefined from now on) but its memory counts as
+     * committed until {@link #decommitPage}, since it stays resident until the system needs it.
+     * Returns whether the page was reset.
+     */
+    boolean resetPage(long page) {
+        return givePageBack(page, false, true);
+    }
+
+    /**
+     * The second phase of a two-phase policy, or both at once when the page is found past both
+     * deadlines: decommits the memory a free page touched. Returns whether it was decommitted.
+     */
+    boolean decommitPage(long page) {
+        return givePageBack(page, true, false);
+    }
+
+    private boolean givePageBack(long page, boolean decommit, boolean stillCommitted) {
         long start = pageStart(page);
         long end = Bits.alignUp(PageDescriptor.dirtyEnd(page), osPageByteSize);
-        if (end <= start) {
-            PageDescriptor.forgetBlocks(page);
-            return;
-        }
-        try {
-            if (purgeByDecommit) {
-                platform.decommit(start, end - start);
-            } else {
-                platform.reset(start, end - start);
+        if (end > start) {
+            try {
+                if (decommit) {
+                    platform.decommit(start, end - start);
+                } else {
+                    platform.reset(start, end - start);
+                }
+            } catch (PlatformMemoryException e) {
+                purgeCounters.failures.log(e);
+                return false;
             }
-        } catch (PlatformMemoryException e) {
-            PurgeFailures.log(e);
-            return;
+            purgeCounters.record(end - start);
         }
-        PageDescriptor.setDirtyEnd(page, start);
+        if (!stillCommitted) {
+            PageDescriptor.setDirtyEnd(page, start);
+        }
         PageDescriptor.forgetBlocks(page);
-        purgeCounters.record(end - start);
+        return true;
     }
 
     /**
@@ -449,15 +774,16 @@ final class EngineAllocator implements Allocator {
         boolean pending = false;
         try {
             lastMaintenanceNanos = now;
+            if (remoteFreeBatches != null) {
+                remoteFreeBatches.flushAll(); // before the heaps, so that ownerless ones take what it sends
+            }
             for (Heap heap : heaps.all()) {
                 if (heap != caller) {
                     maintainHeap(heap, now);
                     pending |= heap.hasPendingWork();
                 }
             }
-            large.maintain(now);
-            LargeBlocks.Figures figures = large.figures();
-            pending |= figures.committedBytes() > figures.liveBytes();
+            pending |= large.maintain(now);
         } finally {
             maintenanceLock.unlock();
         }
@@ -551,11 +877,24 @@ final class EngineAllocator implements Allocator {
     }
 
     @Override
+    public LeakReport leaks() {
+        if (sampledSites == null) {
+            return Allocator.super.leaks();
+        }
+        AllocatorStats stats = stats();
+        return sampledSites.report(stats.liveBlocks(), stats.liveBytes());
+    }
+
+    @Override
     public void close() {
         if (closed) {
             return;
         }
+        if (sampledSites != null) {
+            reportLeaks(leaks());
+        }
         closed = true;
+        OPEN_ENGINES.remove(this);
         if (purger != null) {
             purger.stop();
         }
@@ -571,8 +910,15 @@ final class EngineAllocator implements Allocator {
         }
     }
 
+    /** Logs the blocks still live at close, if any: the program lost track of them. */
+    static void reportLeaks(LeakReport leaks) {
+        if (leaks.liveBlocks() > 0) {
+            LOG.warn("closed with blocks still live: {}", leaks.format());
+        }
+    }
+
     @Override
     public String toString() {
-        return "tinyalloc[" + description + "]";
+        return "tinyalloc#" + (magic ^ MAGIC_BASE) + "[" + description + "]";
     }
 }

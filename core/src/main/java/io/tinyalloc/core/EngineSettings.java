@@ -19,6 +19,14 @@ import java.util.List;
  * @param backgroundPurge whether a daemon thread purges expired memory while the allocator is
  *        idle
  * @param description the strategy combination in one line, returned by {@code describe()}
+ * @param checks whether {@code free}, {@code reallocate} and {@code usableSize} check that an
+ *        address is a live block (double frees, interior pointers, foreign addresses)
+ * @param limitByteSize the most memory the allocator may have committed at once, in bytes;
+ *        {@link #NO_LIMIT} for none
+ * @param leakDetection which live blocks are tracked with their allocation site
+ * @param secure hardened mode: guard pages after segments and large blocks, free lists checked
+ *        as they are followed, blocks handed out in random order, a canary after each small
+ *        block checked at free
  */
 public record EngineSettings(
         long segmentByteSize,
@@ -28,7 +36,11 @@ public record EngineSettings(
         long arenaByteSize,
         int virtualThreadHeaps,
         boolean backgroundPurge,
-        String description) {
+        String description,
+        boolean checks,
+        long limitByteSize,
+        LeakDetection leakDetection,
+        boolean secure) {
 
     /** The smallest segment size. */
     public static final long MIN_SEGMENT_BYTE_SIZE = 64L << 10;
@@ -37,8 +49,66 @@ public record EngineSettings(
     /** The fewest blocks a page holds: a size class needs a page at least this many times its size. */
     public static final int MIN_BLOCKS_PER_PAGE = 8;
 
+    /** Which live blocks are tracked with the stack that allocated them, for {@code Allocator.leaks()}. */
+    public enum LeakDetection {
+        /** None: leak reports have totals only. */
+        OFF,
+        /** One in {@link #LEAK_SAMPLE_INTERVAL} allocations that refill a page, and of large allocations. */
+        SAMPLED,
+        /** Every allocation: each one costs a stack walk, for debugging. */
+        ALL
+    }
+
+    /**
+     * With {@link LeakDetection#SAMPLED}, one allocation in this many of those that take the slow
+     * path is tracked. A program that leaks keeps taking the slow path (its pages fill), so its
+     * leaks are sampled in proportion to the memory they hold.
+     */
+    public static final int LEAK_SAMPLE_INTERVAL = 64;
+
+    /** {@link #limitByteSize()} when there is no limit. */
+    public static final long NO_LIMIT = Long.MAX_VALUE;
+
     /** Copies {@code pageByteSizes}. */
     public EngineSettings {
         pageByteSizes = List.copyOf(pageByteSizes);
+    }
+
+    /** Settings with checks on and no limit, the defaults of {@code tinyalloc.conf}. */
+    public EngineSettings(long segmentByteSize, List<Long> pageByteSizes, long largeCacheByteCapacity,
+            long largeCacheMaxAgeNanos, long arenaByteSize, int virtualThreadHeaps, boolean backgroundPurge,
+            String description) {
+        this(segmentByteSize, pageByteSizes, largeCacheByteCapacity, largeCacheMaxAgeNanos, arenaByteSize,
+                virtualThreadHeaps, backgroundPurge, description, true, NO_LIMIT, LeakDetection.OFF, false);
+    }
+
+    /** These settings with another description. */
+    public EngineSettings withDescription(String text) {
+        return new EngineSettings(segmentByteSize, pageByteSizes, largeCacheByteCapacity, largeCacheMaxAgeNanos,
+                arenaByteSize, virtualThreadHeaps, backgroundPurge, text, checks, limitByteSize, leakDetection, secure);
+    }
+
+    /** These settings with checks on or off. */
+    public EngineSettings withChecks(boolean on) {
+        return new EngineSettings(segmentByteSize, pageByteSizes, largeCacheByteCapacity, largeCacheMaxAgeNanos,
+                arenaByteSize, virtualThreadHeaps, backgroundPurge, description, on, limitByteSize, leakDetection, secure);
+    }
+
+    /** These settings with hardened mode on or off. */
+    public EngineSettings withSecure(boolean on) {
+        return new EngineSettings(segmentByteSize, pageByteSizes, largeCacheByteCapacity, largeCacheMaxAgeNanos,
+                arenaByteSize, virtualThreadHeaps, backgroundPurge, description, checks, limitByteSize, leakDetection, on);
+    }
+
+    /** These settings with another leak detection. */
+    public EngineSettings withLeakDetection(LeakDetection detection) {
+        return new EngineSettings(segmentByteSize, pageByteSizes, largeCacheByteCapacity, largeCacheMaxAgeNanos,
+                arenaByteSize, virtualThreadHeaps, backgroundPurge, description, checks, limitByteSize, detection, secure);
+    }
+
+    /** These settings with a limit on committed memory, or {@link #NO_LIMIT}. */
+    public EngineSettings withLimit(long byteSize) {
+        return new EngineSettings(segmentByteSize, pageByteSizes, largeCacheByteCapacity, largeCacheMaxAgeNanos,
+                arenaByteSize, virtualThreadHeaps, backgroundPurge, description, checks, byteSize, leakDetection, secure);
     }
 }

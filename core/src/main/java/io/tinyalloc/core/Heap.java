@@ -1,7 +1,5 @@
 package io.tinyalloc.core;
 
-import static io.tinyalloc.core.NativeMemory.getLongPlain;
-import static io.tinyalloc.core.NativeMemory.putLongPlain;
 import static io.tinyalloc.core.PageDescriptor.ACTIVE;
 import static io.tinyalloc.core.PageDescriptor.FREE;
 import static io.tinyalloc.core.PageDescriptor.FULL;
@@ -67,6 +65,11 @@ final class Heap {
      * read racily by {@link HeapRegistry#cachedTable}: see there why that is safe.
      */
     final long[] fastTable;
+    /** Hardened mode: the order blocks are linked in when carved, reused; and where it comes from. */
+    private int[] shuffled = new int[0];
+    private final java.util.SplittableRandom random;
+    /** Slow-path allocations until the next one is tracked, with {@code leak-detection = sampled}. */
+    private int leakSampleCountdown = EngineSettings.LEAK_SAMPLE_INTERVAL;
 
     private final EngineAllocator engine;
     private final long[] queueHeads;
@@ -79,11 +82,14 @@ final class Heap {
     private final AtomicLong notified = new AtomicLong();
     /**
      * Per page kind, the free pages waiting to be purged, oldest first: purging takes from the
-     * head, reuse from the tail (the most recently freed page, likely still in cache). Guarded by
-     * {@link #lock}.
+     * head, reuse from the tail (the most recently freed page, likely still in cache). Under a
+     * two-phase policy the list holds reset pages first, waiting for their decommit, then dirty
+     * pages from {@link #firstDirtyPages} on (see {@link #purgeExpired}). Guarded by {@link #lock}.
      */
     private final long[] purgeHeads;
     private final long[] purgeTails;
+    /** Per page kind, the first page of the purge list not yet reset, 0 if none. Guarded by {@link #lock}. */
+    private final long[] firstDirtyPages;
     /**
      * Current pages that emptied, most recent first: they stay with their class for the retire
      * time and are released at a tick once it has passed, if still empty. Owner only.
@@ -101,6 +107,7 @@ final class Heap {
     Heap(EngineAllocator engine, int index, Thread owner) {
         this.engine = engine;
         this.index = index;
+        this.random = new java.util.SplittableRandom(engine.linkKey ^ index);
         int classes = engine.table.count();
         this.fastTable = new long[FIRST_PAGE_SLOT + classes];
         Arrays.fill(fastTable, engine.emptyPage);
@@ -109,6 +116,7 @@ final class Heap {
         this.segmentsWithFreePages = new long[engine.pageShifts.length];
         this.purgeHeads = new long[engine.pageShifts.length];
         this.purgeTails = new long[engine.pageShifts.length];
+        this.firstDirtyPages = new long[engine.pageShifts.length];
         this.owner = owner;
         fastTable[OWNER_SLOT] = owner == null ? SegmentDescriptor.NO_OWNER : owner.threadId();
         this.state = new AtomicInteger(owner == null ? SHARED : OWNED);
@@ -152,11 +160,21 @@ final class Heap {
      */
     long allocateSlow(int sizeClass) {
         collectNotified();
-        long block = PageDescriptor.popBlockPlain(findPageWithFreeBlock(sizeClass));
+        collectRemoteMessages();
+        long block = engine.pop(findPageWithFreeBlock(sizeClass));
+        if (engine.sampledSites != null && --leakSampleCountdown == 0) {
+            leakSampleCountdown = EngineSettings.LEAK_SAMPLE_INTERVAL;
+            engine.sampledSites.track(block, engine.table.blockByteSize(sizeClass));
+        }
         tickIfDue();
         return block;
     }
 
+    /**
+     * Makes the first page of the class queue that has a free block the class's current page,
+     * marking the pages before it full, or takes a free page. Under lowest-address selection the
+     * queue is in address order ({@link #insertInAddressOrder}), so that page is the lowest.
+     */
     private long findPageWithFreeBlock(int sizeClass) {
         long page = queueHeads[sizeClass];
         while (page != 0) {
@@ -204,17 +222,30 @@ final class Heap {
         if (list == 0) {
             return 0;
         }
+        long linkKey = engine.linkKey;
         int count = 1;
         long tail = list;
-        for (long next = getLongPlain(tail); next != 0; next = getLongPlain(tail)) {
+        for (long next = PageDescriptor.linkPlain(page, tail, linkKey); next != 0;
+                next = PageDescriptor.linkPlain(page, tail, linkKey)) {
+            if (engine.secure && !engine.isCarvedBlock(page, next)) {
+                // Hardened mode: a corrupted link is cut, never followed; the blocks past it are lost.
+                PageDescriptor.setLinkPlain(page, tail, 0, linkKey);
+                spliceCollected(page, list, tail, count);
+                throw engine.corruptedFreeList(page, tail, next);
+            }
             tail = next;
             count++;
         }
-        putLongPlain(tail, freeListPlain(page));
+        spliceCollected(page, list, tail, count);
+        return count;
+    }
+
+    private void spliceCollected(long page, long list, long tail, int count) {
+        long linkKey = engine.linkKey;
+        PageDescriptor.setLinkPlain(page, tail, freeListPlain(page), linkKey);
         setFreeListPlain(page, list);
         setUsedPlain(page, usedPlain(page) - count);
         PageDescriptor.addPendingRemote(page, -count);
-        return count;
     }
 
     /**
@@ -231,17 +262,51 @@ final class Heap {
         long stride = engine.table.blockStride(PageDescriptor.sizeClass(page));
         long count = Math.min((end - next) / stride, Math.max(1, engine.osPageByteSize / stride));
         long last = next + (count - 1) * stride;
-        for (long block = next; block < last; block += stride) {
-            putLongPlain(block, block + stride);
+        if (engine.secure) {
+            linkInRandomOrder(page, next, (int) count, stride);
+        } else {
+            linkInOrder(page, next, last, stride);
         }
-        putLongPlain(last, 0);
-        setFreeListPlain(page, next);
         long extended = last + stride;
         PageDescriptor.setExtendNext(page, extended);
         if (extended > PageDescriptor.dirtyEnd(page)) {
             PageDescriptor.setDirtyEnd(page, extended);
         }
         return true;
+    }
+
+    private void linkInOrder(long page, long first, long last, long stride) {
+        long linkKey = engine.linkKey;
+        for (long block = first; block < last; block += stride) {
+            PageDescriptor.setLinkPlain(page, block, block + stride, linkKey);
+        }
+        PageDescriptor.setLinkPlain(page, last, 0, linkKey);
+        setFreeListPlain(page, first);
+    }
+
+    /**
+     * Hardened mode: links newly carved blocks in a random order (Fisher-Yates over their
+     * indexes), so that where the next block lands cannot be predicted from the last one.
+     */
+    private void linkInRandomOrder(long page, long first, int count, long stride) {
+        if (shuffled.length < count) {
+            shuffled = new int[count];
+        }
+        for (int i = 0; i < count; i++) {
+            shuffled[i] = i;
+        }
+        for (int i = count - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int swapped = shuffled[i];
+            shuffled[i] = shuffled[j];
+            shuffled[j] = swapped;
+        }
+        long linkKey = engine.linkKey;
+        for (int i = 0; i < count - 1; i++) {
+            PageDescriptor.setLinkPlain(page, first + shuffled[i] * stride, first + shuffled[i + 1] * stride, linkKey);
+        }
+        PageDescriptor.setLinkPlain(page, first + shuffled[count - 1] * stride, 0, linkKey);
+        setFreeListPlain(page, first + shuffled[0] * stride);
     }
 
     // ------------------------------------------------------------------ free slow paths
@@ -283,6 +348,38 @@ final class Heap {
             PageDescriptor.clearNotifyQueuedVolatile(page);
             collectNotifiedPage(page);
             page = next;
+        }
+    }
+
+    /**
+     * With batched remote frees ({@link RemoteFreeBatches}): sends the calling thread's own
+     * batches to their heaps, then takes this heap's inbox and frees every block in it into its
+     * page as the owner's free would, without the owner's tick. Caller owns the heap (or holds it
+     * for maintenance).
+     */
+    void collectRemoteMessages() {
+        RemoteFreeBatches batches = engine.remoteFreeBatches;
+        if (batches == null) {
+            return;
+        }
+        batches.flushCurrentThread();
+        long linkKey = engine.linkKey;
+        for (long block = batches.takeInbox(index); block != 0; ) {
+            long next = batches.next(block); // read before the free overwrites the link
+            long page = batches.pageOf(block);
+            boolean mustLook = PageDescriptor.pushBlockPlain(page, block, linkKey);
+            // After the push, as in collectThreadFree: a racing stats() may count the block neither live nor pending.
+            PageDescriptor.addPendingRemote(page, -1);
+            if (mustLook) {
+                if (PageDescriptor.state(page) == FULL) {
+                    PageDescriptor.setState(page, ACTIVE);
+                    appendToQueue(page, PageDescriptor.sizeClass(page));
+                }
+                if (usedPlain(page) == 0) {
+                    pageEmptied(page);
+                }
+            }
+            block = next;
         }
     }
 
@@ -412,7 +509,12 @@ final class Heap {
 
     // ------------------------------------------------------------------ class queues (owner only)
 
+    /** Queues a page just taken for its class: at the front, or in address order with lowest-address selection. */
     private void pushQueueFront(long page, int sizeClass) {
+        if (engine.lowestAddressFirst) {
+            insertInAddressOrder(page, sizeClass);
+            return;
+        }
         long head = queueHeads[sizeClass];
         PageDescriptor.setQueuePrev(page, 0);
         PageDescriptor.setQueueNext(page, head);
@@ -424,7 +526,12 @@ final class Heap {
         queueHeads[sizeClass] = page;
     }
 
+    /** Queues a page that has a free block again: at the back, or in address order with lowest-address selection. */
     private void appendToQueue(long page, int sizeClass) {
+        if (engine.lowestAddressFirst) {
+            insertInAddressOrder(page, sizeClass);
+            return;
+        }
         long tail = queueTails[sizeClass];
         PageDescriptor.setQueueNext(page, 0);
         PageDescriptor.setQueuePrev(page, tail);
@@ -434,6 +541,33 @@ final class Heap {
             queueHeads[sizeClass] = page;
         }
         queueTails[sizeClass] = page;
+    }
+
+    /**
+     * Inserts a page into its class queue, which is kept in ascending address order, so that
+     * {@link #findPageWithFreeBlock} comes to the lowest page with a free block first. Comparing
+     * descriptors compares pages: a page's descriptor lies in the header of its own segment, at
+     * the page's index. A walk over the queue, on slow paths only: a page joins the queue when it
+     * is taken for the class or gets a free block back after being full.
+     */
+    private void insertInAddressOrder(long page, int sizeClass) {
+        long next = queueHeads[sizeClass];
+        while (next != 0 && Long.compareUnsigned(next, page) < 0) {
+            next = PageDescriptor.queueNext(next);
+        }
+        long prev = next == 0 ? queueTails[sizeClass] : PageDescriptor.queuePrev(next);
+        PageDescriptor.setQueuePrev(page, prev);
+        PageDescriptor.setQueueNext(page, next);
+        if (prev != 0) {
+            PageDescriptor.setQueueNext(prev, page);
+        } else {
+            queueHeads[sizeClass] = page;
+        }
+        if (next != 0) {
+            PageDescriptor.setQueuePrev(next, page);
+        } else {
+            queueTails[sizeClass] = page;
+        }
     }
 
     private void unlinkFromQueue(long page, int sizeClass) {
@@ -472,26 +606,84 @@ final class Heap {
         return purgeTails[pageKind];
     }
 
-    /** Takes a free page of the right kind, from a segment of this heap or a new one, for a class. */
+    /**
+     * The segment at the lowest address among this heap's segments that have free pages of a
+     * kind, 0 if none has: a walk over the segments with free pages, not over their pages.
+     * Caller holds the lock.
+     */
+    private long lowestSegmentWithFreePages(int pageKind) {
+        long lowest = segmentsWithFreePages[pageKind];
+        for (long segment = lowest; segment != 0; segment = SegmentDescriptor.nextSegment(segment)) {
+            if (Long.compareUnsigned(segment, lowest) < 0) {
+                lowest = segment;
+            }
+        }
+        return lowest;
+    }
+
+    /**
+     * The free page with the lowest index in a segment that has one: a walk over the segment's
+     * free pages, which are listed in the order they were freed. Caller holds the lock.
+     */
+    private static long lowestFreePage(long segment) {
+        int lowestIndex = SegmentDescriptor.freePageHead(segment);
+        for (int pageIndex = lowestIndex; pageIndex != SegmentDescriptor.NO_PAGE;
+                pageIndex = PageDescriptor.nextFreePage(SegmentDescriptor.pageDescriptor(segment, pageIndex))) {
+            lowestIndex = Math.min(lowestIndex, pageIndex);
+        }
+        return SegmentDescriptor.pageDescriptor(segment, lowestIndex);
+    }
+
+    /**
+     * Takes a free page of the right kind, from a segment of this heap or a new one, for a class:
+     * under first fit the page freed most recently ({@link #recentFreePage}), else the first free
+     * page of the first segment that has one; under lowest-address selection the lowest free
+     * page of the lowest such segment.
+     */
     private long takeFreePage(int sizeClass) {
         int pageKind = engine.table.pageKind(sizeClass);
         long page;
         lock.lock();
         try {
-            page = recentFreePage(pageKind, sizeClass);
-            // The page freed last, back to its class before anything else was freed: its free
-            // list is still the one the class just left, used as it is.
-            boolean justLeft = page != 0 && page == purgeTails[pageKind] && PageDescriptor.lastServed(page, sizeClass);
             long segment;
-            if (page != 0) {
-                segment = engine.segmentOfPage(page);
-                removeFromPurgeList(page);
-            } else {
-                segment = segmentsWithFreePages[pageKind];
+            boolean onPurgeList;
+            if (engine.lowestAddressFirst) {
+                segment = lowestSegmentWithFreePages(pageKind);
                 if (segment == 0) {
                     segment = newSegment(pageKind);
                 }
-                page = SegmentDescriptor.pageDescriptor(segment, SegmentDescriptor.freePageHead(segment));
+                page = lowestFreePage(segment);
+                onPurgeList = PageDescriptor.list(page) == PageDescriptor.ON_PURGE_LIST;
+            } else {
+                page = recentFreePage(pageKind, sizeClass);
+                onPurgeList = page != 0;
+                if (onPurgeList) {
+                    segment = engine.segmentOfPage(page);
+                } else {
+                    segment = segmentsWithFreePages[pageKind];
+                    if (segment == 0) {
+                        segment = newSegment(pageKind);
+                    }
+                    page = SegmentDescriptor.pageDescriptor(segment, SegmentDescriptor.freePageHead(segment));
+                }
+            }
+            // The page freed last, back to its class before anything else was freed: its free
+            // list is still the one the class just left, used as it is.
+            boolean justLeft = onPurgeList && page == purgeTails[pageKind] && PageDescriptor.lastServed(page, sizeClass);
+            long pageStart = engine.pageStart(page);
+            long pageEnd = pageStart + (1L << SegmentDescriptor.pageShift(segment));
+            if (!justLeft && PageDescriptor.dirtyEnd(page) == pageStart) {
+                // Before the page leaves its lists: if the commit fails, the page stays where it
+                // was, and a segment made for it, unused, goes back at once.
+                try {
+                    engine.commit(pageStart, pageEnd - pageStart);
+                } catch (RuntimeException e) {
+                    releaseSegmentIfUnused(segment);
+                    throw e;
+                }
+            }
+            if (onPurgeList) {
+                removeFromPurgeList(page);
             }
             removeFreePage(segment, page);
             if (justLeft) {
@@ -501,11 +693,6 @@ final class Heap {
                 // the free list it kept is in the order its blocks were freed, scattered over the
                 // page, where fresh carving hands blocks out in address order (python's replay:
                 // 15.6 -> 13.3 ns per operation; see docs/architecture.md).
-                long pageStart = engine.pageStart(page);
-                long pageEnd = pageStart + (1L << SegmentDescriptor.pageShift(segment));
-                if (PageDescriptor.dirtyEnd(page) == pageStart) {
-                    engine.commit(pageStart, pageEnd - pageStart);
-                }
                 PageDescriptor.assign(page, sizeClass, (int) engine.table.blockByteSize(sizeClass),
                         (int) engine.table.blockStride(sizeClass), pageStart, pageEnd);
             }
@@ -524,10 +711,21 @@ final class Heap {
                 ownerThreadIdPlain());
         long headerByteSize = SegmentDescriptor.headerByteSize(pageCount, engine.osPageByteSize);
         int headerPages = (int) ((headerByteSize + (1L << pageShift) - 1) >>> pageShift);
+        // In hardened mode the last page is never used, and its last OS page is a guard: an
+        // overflow off the end of the segment's last block faults instead of reaching the next.
+        int usablePageEnd = engine.secure ? pageCount - 1 : pageCount;
+        if (engine.secure) {
+            try {
+                engine.protectGuard(segment + engine.segmentByteSize - engine.osPageByteSize);
+            } catch (RuntimeException e) {
+                engine.releaseSegment(segment);
+                throw e;
+            }
+        }
         for (int pageIndex = pageCount - 1; pageIndex >= 0; pageIndex--) {
             long page = SegmentDescriptor.pageDescriptor(segment, pageIndex);
             PageDescriptor.initFree(page, segment + ((long) pageIndex << pageShift));
-            if (pageIndex >= headerPages) {
+            if (pageIndex >= headerPages && pageIndex < usablePageEnd) {
                 pushFreePage(segment, page);
             } else {
                 PageDescriptor.setState(page, PageDescriptor.HEADER);
@@ -619,13 +817,22 @@ final class Heap {
             purgeHeads[pageKind] = page;
         }
         purgeTails[pageKind] = page;
+        if (firstDirtyPages[pageKind] == 0) {
+            firstDirtyPages[pageKind] = page;
+        }
         PageDescriptor.setList(page, PageDescriptor.ON_PURGE_LIST);
+        if (engine.purgeDelayNanos != io.tinyalloc.spi.PurgePolicy.NEVER) {
+            engine.purgeQueued();
+        }
     }
 
     private void removeFromPurgeList(long page) {
         int pageKind = pageKindOfPage(page);
         long prev = PageDescriptor.listPrev(page);
         long next = PageDescriptor.listNext(page);
+        if (firstDirtyPages[pageKind] == page) {
+            firstDirtyPages[pageKind] = next;
+        }
         if (prev != 0) {
             PageDescriptor.setListNext(prev, next);
         } else {
@@ -642,19 +849,63 @@ final class Heap {
     /**
      * Purges the free pages whose delay has passed, oldest first, and gives back segments that are
      * left entirely free and clean. Caller holds {@link #lock}.
+     *
+     * <p>Under a two-phase policy a dirty page that is due is reset and stays where it is, free
+     * and reusable: the pages before {@link #firstDirtyPages} are exactly the reset ones, in the
+     * order they emptied, so each phase is a walk from its own start that stops at the first page
+     * not yet due. A reset page forgets its class and free list, so a class that takes it back
+     * carves it afresh rather than trusting links that the system may have zeroed. A page found
+     * past both deadlines is decommitted at once. A page whose purge fails stays where it is, for
+     * the next tick.
      */
     void purgeExpired(long now) {
-        long delay = engine.purgeDelayNanos;
-        if (delay == io.tinyalloc.spi.PurgePolicy.NEVER) {
+        if (engine.purgeDelayNanos == io.tinyalloc.spi.PurgePolicy.NEVER) {
             return;
         }
         for (int pageKind = 0; pageKind < purgeHeads.length; pageKind++) {
-            while (purgeHeads[pageKind] != 0 && now - PageDescriptor.freedAt(purgeHeads[pageKind]) >= delay) {
-                long page = purgeHeads[pageKind];
+            decommitExpiredResetPages(pageKind, now);
+            purgeExpiredDirtyPages(pageKind, now);
+        }
+    }
+
+    /** The second phase: decommits the reset pages whose decommit is due. */
+    private void decommitExpiredResetPages(int pageKind, long now) {
+        long page = purgeHeads[pageKind];
+        while (page != 0 && page != firstDirtyPages[pageKind]
+                && now - PageDescriptor.freedAt(page) >= engine.decommitAfterNanos) {
+            long next = PageDescriptor.listNext(page);
+            if (!engine.decommitPage(page)) {
+                return;
+            }
+            removeFromPurgeList(page);
+            releaseSegmentIfUnused(engine.segmentOfPage(page));
+            page = next;
+        }
+    }
+
+    /**
+     * The first phase, or the only one: purges the dirty pages whose delay has passed. Under a
+     * two-phase policy a page is reset and becomes the last reset page, unless its decommit is due
+     * already.
+     */
+    private void purgeExpiredDirtyPages(int pageKind, long now) {
+        boolean twoPhase = engine.decommitAfterNanos != io.tinyalloc.spi.PurgePolicy.NEVER;
+        long page = firstDirtyPages[pageKind];
+        while (page != 0 && now - PageDescriptor.freedAt(page) >= engine.purgeDelayNanos) {
+            long next = PageDescriptor.listNext(page);
+            if (twoPhase && now - PageDescriptor.freedAt(page) < engine.decommitAfterNanos) {
+                if (!engine.resetPage(page)) {
+                    return;
+                }
+                firstDirtyPages[pageKind] = next;
+            } else {
+                if (!(twoPhase ? engine.decommitPage(page) : engine.purgePage(page))) {
+                    return;
+                }
                 removeFromPurgeList(page);
-                engine.purgePage(page);
                 releaseSegmentIfUnused(engine.segmentOfPage(page));
             }
+            page = next;
         }
     }
 
@@ -714,7 +965,9 @@ final class Heap {
     /** The part of {@link #tick} that concerns this heap only. Caller owns the heap. */
     void tickLocal(long now) {
         lastTickNanos = now;
+        collectRemoteMessages();
         collectIdleCurrentPages();
+        collectQueuedPages();
         releaseExpiredRetiredPages(now);
         lock.lock();
         try {
@@ -739,6 +992,25 @@ final class Heap {
     }
 
     /**
+     * Collects the remote frees of the other pages on the class queues: a page that other
+     * threads emptied is released even if its class is never allocated from again (pages of the
+     * heaps shared by virtual threads, freed by platform threads, stayed committed without this).
+     */
+    private void collectQueuedPages() {
+        for (int sizeClass = 0; sizeClass < engine.table.count(); sizeClass++) {
+            long page = queueHeads[sizeClass];
+            while (page != 0) {
+                long next = PageDescriptor.queueNext(page);
+                if (page != currentPage(sizeClass) && usedPlain(page) != 0 && collectThreadFree(page) > 0
+                        && usedPlain(page) == 0) {
+                    pageEmptied(page);
+                }
+                page = next;
+            }
+        }
+    }
+
+    /**
      * Takes over the heap of a dead thread, or revisits an abandoned heap: collects remote frees,
      * releases every empty page, arms notification on the others so that later remote frees are
      * seen, and purges. Caller has set the state to {@link #BUSY}.
@@ -751,6 +1023,7 @@ final class Heap {
             settleAllPages(now);
         }
         collectNotified();
+        collectRemoteMessages();
         lock.lock();
         try {
             purgeExpired(now);

@@ -14,6 +14,7 @@ import static io.tinyalloc.core.SegmentDescriptor.setPrevSegment;
 
 import io.tinyalloc.spi.PageLookup;
 import io.tinyalloc.spi.PlatformMemory;
+import io.tinyalloc.spi.PlatformMemoryException;
 import io.tinyalloc.spi.PurgePolicy;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -23,6 +24,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * bounded cache, so that a loop of large allocations does not pay a map and an unmap each time;
  * a cached region is purged after the purge delay and unmapped after its maximum age or when the
  * cache needs room.
+ *
+ * <p><b>Purge stages.</b> A cached region is <em>dirty</em> until it is purged. A policy that
+ * purges once takes it straight to <em>purged</em>. A two-phase policy first resets it: it is then
+ * <em>reset</em>, counted as committed (it stays resident until the system needs the memory) and
+ * usable as it is; once the decommit is due it is decommitted, and <em>purged</em>. Resets may
+ * happen early (a cache miss, a region freed by a move); decommits happen only in
+ * {@link #maintain}, oldest region first, and freed-at stamps strictly increase, so the regions
+ * decommitted so far are exactly those stamped up to {@code decommittedThroughNanos}: that is
+ * how a clean region tells reset from purged without a field of its own.
  *
  * <p>Regions are aligned as the lookup needs, so {@link PageLookup#segmentOf} finds the header
  * of a block within the first segment size of its region; blocks are placed no further than half
@@ -49,8 +59,12 @@ final class LargeBlocks {
     private final long cacheByteCapacity;
     private final long cacheMaxAgeNanos;
     private final long purgeDelayNanos;
+    /** When a reset region is decommitted, counted from its free; {@link PurgePolicy#NEVER} if it is not. */
+    private final long decommitAfterNanos;
     private final boolean purgeByDecommit;
     private final PurgeCounters purgeCounters;
+    /** Told when a region is cached dirty, with a purge to come: see {@link EngineAllocator#purgeQueued}. */
+    private final Runnable purgeQueued;
 
     private final ReentrantLock lock = new ReentrantLock();
     // Everything below is guarded by lock.
@@ -63,21 +77,37 @@ final class LargeBlocks {
     private long liveRegionBytes;
     private long cachedBytes;
     private long cachedDirtyBytes;
+    /** Cached regions reset and waiting for their decommit (two-phase policies only). */
+    private long cachedResetBytes;
     private long cachedCleanRegions;
+    /** The freed-at stamp of the last region cached: stamps strictly increase. */
+    private long lastFreedAtNanos;
+    /** The freed-at stamp of the newest region decommitted by {@link #maintain}: see "Purge stages" above. */
+    private long decommittedThroughNanos;
     private long hits;
     private long misses;
+    private final MemoryLimit limit;
+    /** Hardened mode: an inaccessible OS page at the end of every region, after its block. */
+    private final long guardByteSize;
 
-    LargeBlocks(PlatformMemory platform, SegmentMap segments, long magic, EngineSettings settings,
-            long purgeDelayNanos, boolean purgeByDecommit, PurgeCounters purgeCounters) {
+    LargeBlocks(PlatformMemory platform, SegmentMap segments, MemoryLimit limit, long magic, EngineSettings settings,
+            long purgeDelayNanos, long decommitAfterNanos, boolean purgeByDecommit, PurgeCounters purgeCounters,
+            Runnable purgeQueued) {
         this.platform = platform;
         this.segments = segments;
+        this.limit = limit;
         this.magic = magic;
         this.osPageByteSize = platform.pageByteSize();
         this.regionByteAlignment = segments.segmentByteAlignment();
         this.cacheByteCapacity = settings.largeCacheByteCapacity();
+        this.guardByteSize = settings.secure() ? osPageByteSize : 0;
         this.cacheMaxAgeNanos = settings.largeCacheMaxAgeNanos();
         this.purgeDelayNanos = purgeDelayNanos;
+        this.decommitAfterNanos = decommitAfterNanos;
         this.purgeByDecommit = purgeByDecommit;
+        this.purgeQueued = purgeQueued;
+        this.lastFreedAtNanos = System.nanoTime();
+        this.decommittedThroughNanos = lastFreedAtNanos;
         this.purgeCounters = purgeCounters;
     }
 
@@ -92,7 +122,7 @@ final class LargeBlocks {
         if (byteSize > Long.MAX_VALUE / 2 - offset) {
             return -1;
         }
-        return Bits.alignUp(offset + byteSize, osPageByteSize);
+        return Bits.alignUp(offset + byteSize, osPageByteSize) + guardByteSize;
     }
 
     // ------------------------------------------------------------------ allocate and free
@@ -128,17 +158,49 @@ final class LargeBlocks {
     }
 
     private long map(long regionByteSize) {
-        long region = platform.reserve(regionByteSize, regionByteAlignment);
+        takeFromLimit(regionByteSize);
+        long region;
+        try {
+            region = platform.reserve(regionByteSize, regionByteAlignment);
+        } catch (RuntimeException e) {
+            limit.give(regionByteSize);
+            throw e;
+        }
         try {
             platform.commit(region, regionByteSize);
             SegmentDescriptor.initLarge(region, magic, regionByteSize, 0);
+            if (guardByteSize != 0) {
+                platform.protect(region + regionByteSize - guardByteSize, guardByteSize, PlatformMemory.Protection.NONE);
+            }
             SegmentDescriptor.setLargeDirty(region, false);
             segments.register(region, regionByteSize);
         } catch (RuntimeException e) {
             platform.release(region, regionByteSize);
+            limit.give(regionByteSize);
             throw e;
         }
         return region;
+    }
+
+    /**
+     * Counts a new region against the {@link MemoryLimit}, unmapping the whole cache first if that
+     * makes the room: cached regions are memory kept in case, the new one is needed now.
+     *
+     * @throws io.tinyalloc.spi.PlatformMemoryException if the region would pass the limit anyway
+     */
+    private void takeFromLimit(long regionByteSize) {
+        if (limit.tryTake(regionByteSize)) {
+            return;
+        }
+        lock.lock();
+        try {
+            while (oldestCached != 0) {
+                evict(oldestCached);
+            }
+        } finally {
+            lock.unlock();
+        }
+        limit.take(regionByteSize);
     }
 
     private void makeLive(long region, long byteAlignment) {
@@ -148,7 +210,7 @@ final class LargeBlocks {
         liveHead = push(liveHead, region);
         long regionByteSize = byteSize(region);
         liveBlocks++;
-        liveBytes += region + regionByteSize - block;
+        liveBytes += usableSize(region, block);
         liveRegionBytes += regionByteSize;
     }
 
@@ -162,7 +224,30 @@ final class LargeBlocks {
 
     /** Returns the usable size of a live large block. */
     long usableSize(long region, long block) {
-        return region + byteSize(region) - block;
+        return region + byteSize(region) - guardByteSize - block;
+    }
+
+    /**
+     * Returns whether {@code block} is the live block of {@code region}. Read without the lock: for
+     * a block the caller owns the answer is stable; for any other address a racy answer is still
+     * a no (or, for the block of another thread, a yes that the free under the lock re-checks).
+     */
+    boolean isLive(long region, long block) {
+        return SegmentDescriptor.largeStateOpaque(region) == LARGE_LIVE && SegmentDescriptor.largeBlockOpaque(region) == block;
+    }
+
+    /** Explains why {@link #isLive} said no. */
+    String problem(long region, long block) {
+        long liveBlock = SegmentDescriptor.largeBlockOpaque(region);
+        if (SegmentDescriptor.largeStateOpaque(region) != LARGE_LIVE) {
+            return "not a live block: the large block there is already free (a double free)";
+        }
+        if (block > liveBlock && block < region + byteSize(region)) {
+            return "an interior pointer, " + (block - liveBlock) + " bytes into the large block at 0x"
+                    + Long.toHexString(liveBlock) + " (expected: the address the block was returned at)";
+        }
+        return "not a block this allocator returned (the large block of that region is at 0x"
+                + Long.toHexString(liveBlock) + ")";
     }
 
     /** Frees a large block: its region goes to the cache, or back to the OS if it does not fit. */
@@ -184,12 +269,12 @@ final class LargeBlocks {
         long regionByteSize = byteSize(region);
         lock.lock();
         try {
-            if (SegmentDescriptor.largeState(region) != LARGE_LIVE || SegmentDescriptor.largeBlock(region) != block) {
-                throw new IllegalArgumentException("0x" + Long.toHexString(block) + " is not a live large block");
+            if (!isLive(region, block)) {
+                throw new IllegalArgumentException("free(0x" + Long.toHexString(block) + "): " + problem(region, block));
             }
             liveHead = unlink(liveHead, region);
             liveBlocks--;
-            liveBytes -= region + regionByteSize - block;
+            liveBytes -= usableSize(region, block);
             liveRegionBytes -= regionByteSize;
             if (regionByteSize <= cacheByteCapacity) {
                 putCached(region, regionByteSize, purgeNow);
@@ -225,10 +310,13 @@ final class LargeBlocks {
             for (long region = binHeads[bin]; region != 0; region = nextSegment(region)) {
                 long size = byteSize(region);
                 if (size >= regionByteSize && size <= maxByteSize) {
+                    boolean reset = awaitsDecommit(region);
                     removeCached(region);
-                    if (!SegmentDescriptor.largeDirty(region)) {
-                        platform.commit(region, size);
-                        if (!purgeByDecommit) {
+                    if (reset) {
+                        SegmentDescriptor.setLargeDirty(region, true); // usable as it is, contents undefined
+                    } else if (!SegmentDescriptor.largeDirty(region)) {
+                        commitOrUnmap(region, size);
+                        if (!purgedRegionsReadZero()) {
                             SegmentDescriptor.setLargeDirty(region, true); // MADV_FREE may have left old contents
                         }
                     }
@@ -239,12 +327,22 @@ final class LargeBlocks {
         return 0;
     }
 
+    /** Commits a region taken out of the cache; if that fails, unmaps it rather than lose it. */
+    private void commitOrUnmap(long region, long regionByteSize) {
+        try {
+            platform.commit(region, regionByteSize);
+        } catch (PlatformMemoryException e) {
+            unmap(region, regionByteSize);
+            throw e;
+        }
+    }
+
     private void putCached(long region, long regionByteSize, boolean purgeNow) {
         while (cachedBytes + regionByteSize > cacheByteCapacity) {
             evict(oldestCached);
         }
         SegmentDescriptor.setLargeState(region, LARGE_CACHED);
-        SegmentDescriptor.setLargeFreedAt(region, System.nanoTime());
+        SegmentDescriptor.setLargeFreedAt(region, nextFreedAtStamp());
         SegmentDescriptor.setLargeDirty(region, true);
         int bin = binOf(regionByteSize);
         binHeads[bin] = push(binHeads[bin], region);
@@ -254,6 +352,9 @@ final class LargeBlocks {
         if (purgeNow || purgeDelayNanos == 0) {
             purge(region);
         }
+        if (purgeDelayNanos != PurgePolicy.NEVER) {
+            purgeQueued.run();
+        }
     }
 
     private void removeCached(long region) {
@@ -261,12 +362,14 @@ final class LargeBlocks {
         int bin = binOf(regionByteSize);
         binHeads[bin] = unlink(binHeads[bin], region);
         removeFromAgeList(region);
-        cachedBytes -= regionByteSize;
         if (SegmentDescriptor.largeDirty(region)) {
             cachedDirtyBytes -= regionByteSize;
+        } else if (awaitsDecommit(region)) {
+            cachedResetBytes -= regionByteSize;
         } else {
             cachedCleanRegions--;
         }
+        cachedBytes -= regionByteSize;
     }
 
     private void evict(long region) {
@@ -274,26 +377,83 @@ final class LargeBlocks {
         unmap(region, byteSize(region));
     }
 
-    /** Gives back the memory of a cached region but its header page, which says what it is. */
-    private void purge(long region) {
-        long regionByteSize = byteSize(region);
-        long purgedByteSize = regionByteSize - osPageByteSize;
-        if (purgedByteSize > 0) {
-            try {
-                if (purgeByDecommit) {
-                    platform.decommit(region + osPageByteSize, purgedByteSize);
-                } else {
-                    platform.reset(region + osPageByteSize, purgedByteSize);
-                }
-            } catch (io.tinyalloc.spi.PlatformMemoryException e) {
-                PurgeFailures.log(e);
-                return;
-            }
-            purgeCounters.record(purgedByteSize);
+    /** The stamp of a region entering the cache: now, or just after the last stamp if the clock has not moved. */
+    private long nextFreedAtStamp() {
+        long now = System.nanoTime();
+        lastFreedAtNanos = now - lastFreedAtNanos > 0 ? now : lastFreedAtNanos + 1;
+        return lastFreedAtNanos;
+    }
+
+    /** Returns whether a cached region was reset by a two-phase policy and waits for its decommit. */
+    private boolean awaitsDecommit(long region) {
+        return decommitAfterNanos != PurgePolicy.NEVER && !SegmentDescriptor.largeDirty(region)
+                && SegmentDescriptor.largeFreedAt(region) - decommittedThroughNanos > 0;
+    }
+
+    /** Returns whether a region purged for good reads as zero once committed again: it was decommitted. */
+    private boolean purgedRegionsReadZero() {
+        return purgeByDecommit || decommitAfterNanos != PurgePolicy.NEVER;
+    }
+
+    /**
+     * Purges a dirty cached region: resets it under a two-phase policy, else purges it for good by
+     * the policy's kind. Returns whether it was purged; on a failure, logged once, it stays dirty.
+     */
+    private boolean purge(long region) {
+        if (!giveBack(region, purgeByDecommit)) { // a two-phase policy's kind is RESET
+            return false;
         }
+        long regionByteSize = byteSize(region);
         SegmentDescriptor.setLargeDirty(region, false);
         cachedDirtyBytes -= regionByteSize;
+        if (decommitAfterNanos != PurgePolicy.NEVER) {
+            cachedResetBytes += regionByteSize;
+        } else {
+            cachedCleanRegions++;
+        }
+        return true;
+    }
+
+    /**
+     * Decommits a dirty or reset cached region whose decommit is due: the second phase of a
+     * two-phase policy, or both phases at once. Only {@link #maintain} calls it, oldest region
+     * first. Returns whether it was decommitted.
+     */
+    private boolean decommit(long region) {
+        boolean dirty = SegmentDescriptor.largeDirty(region);
+        if (!giveBack(region, true)) {
+            return false;
+        }
+        long regionByteSize = byteSize(region);
+        if (dirty) {
+            SegmentDescriptor.setLargeDirty(region, false);
+            cachedDirtyBytes -= regionByteSize;
+        } else {
+            cachedResetBytes -= regionByteSize;
+        }
         cachedCleanRegions++;
+        decommittedThroughNanos = SegmentDescriptor.largeFreedAt(region);
+        return true;
+    }
+
+    /** Gives back the memory of a cached region but its header page, which says what it is. */
+    private boolean giveBack(long region, boolean decommit) {
+        long purgedByteSize = byteSize(region) - osPageByteSize;
+        if (purgedByteSize <= 0) {
+            return true;
+        }
+        try {
+            if (decommit) {
+                platform.decommit(region + osPageByteSize, purgedByteSize);
+            } else {
+                platform.reset(region + osPageByteSize, purgedByteSize);
+            }
+        } catch (PlatformMemoryException e) {
+            purgeCounters.failures.log(e);
+            return false;
+        }
+        purgeCounters.record(purgedByteSize);
+        return true;
     }
 
     /**
@@ -309,25 +469,37 @@ final class LargeBlocks {
         }
     }
 
-    /** Purges cached regions whose purge delay passed and unmaps those older than the maximum age. */
-    void maintain(long now) {
+    /**
+     * Purges cached regions whose purge delay passed, decommits reset regions whose decommit is
+     * due, and unmaps regions older than the maximum age; oldest first, so that the walk stops at
+     * the first region with nothing due. Returns whether regions are still cached, which ages them
+     * further.
+     */
+    boolean maintain(long now) {
         lock.lock();
         try {
             long region = oldestCached;
             while (region != 0) {
                 long next = ageNext(region);
+                // NEVER is Long.MAX_VALUE, which no age reaches: a stage that never comes is never due.
                 long age = now - SegmentDescriptor.largeFreedAt(region);
                 if (age >= cacheMaxAgeNanos) {
                     evict(region);
-                } else if (purgeDelayNanos != PurgePolicy.NEVER && age >= purgeDelayNanos) {
+                } else if (age >= decommitAfterNanos) {
+                    boolean decommitted = !SegmentDescriptor.largeDirty(region) && !awaitsDecommit(region);
+                    if (!decommitted && !decommit(region)) {
+                        break; // the regions decommitted so far must stay a prefix of the age order
+                    }
+                } else if (age >= purgeDelayNanos) {
                     if (SegmentDescriptor.largeDirty(region)) {
                         purge(region);
                     }
                 } else {
-                    return;
+                    break;
                 }
                 region = next;
             }
+            return oldestCached != 0;
         } finally {
             lock.unlock();
         }
@@ -387,7 +559,14 @@ final class LargeBlocks {
 
     private void unmap(long region, long regionByteSize) {
         segments.unregister(region, regionByteSize);
-        platform.release(region, regionByteSize);
+        try {
+            platform.release(region, regionByteSize);
+        } catch (PlatformMemoryException e) {
+            // Its address space is lost; the free that evicted it did nothing wrong.
+            purgeCounters.failures.log(e);
+        } finally {
+            limit.give(regionByteSize);
+        }
     }
 
     // ------------------------------------------------------------------ figures and close
@@ -397,8 +576,8 @@ final class LargeBlocks {
      *
      * @param liveBlocks live large blocks
      * @param liveBytes their usable bytes
-     * @param committedBytes live regions plus cached regions not yet purged (a purged one keeps
-     *        only its header page)
+     * @param committedBytes live regions plus cached regions not yet purged or only reset by a
+     *        two-phase policy (a purged one keeps only its header page)
      * @param reservedBytes live and cached regions
      * @param cacheHits allocations served from the cache
      * @param cacheMisses allocations that mapped a new region
@@ -411,7 +590,7 @@ final class LargeBlocks {
         lock.lock();
         try {
             return new Figures(liveBlocks, liveBytes, liveRegionBytes + cachedDirtyBytes
-                    + cachedCleanRegions * osPageByteSize, liveRegionBytes + cachedBytes, hits, misses);
+                    + cachedResetBytes + cachedCleanRegions * osPageByteSize, liveRegionBytes + cachedBytes, hits, misses);
         } finally {
             lock.unlock();
         }

@@ -22,7 +22,7 @@ import static io.tinyalloc.core.NativeMemory.putLongPlain;
  *       12     4  CAPACITY          owner   blocks the page holds
  *       16     4  BLOCK_SIZE        owner   usable bytes per block (blocks lie a class's stride apart)
  *       20     4  SIZE_CLASS        owner   class index, or {@link #NO_CLASS} when the page is free
- *       24     8  EXTEND_NEXT       owner   first block not yet carved into the free list
+ *       24     8  EXTEND            owner   first block not yet carved into the free list, and the class (below)
  *       32     8  EXTEND_END        owner   end of the last whole block
  *       40     8  QUEUE_NEXT        owner   link in the heap's queue of its class
  *       48     8  QUEUE_PREV        owner   (same queue)
@@ -48,9 +48,19 @@ import static io.tinyalloc.core.NativeMemory.putLongPlain;
  *   bits 48..63  USED: blocks handed out and not yet back on the local free list
  * </pre>
  *
- * Block addresses fit in the low {@value SegmentMap#ADDRESS_BITS} bits (the engine maps nothing
+ * {@code EXTEND} holds the carving point in bits 0..47 and a copy of {@code SIZE_CLASS} in bits
+ * 48..63, so that the checks of a free ({@link #pushBlockCheckedPlain}) get both with one read.
+ *
+ * <p>Block addresses fit in the low {@value SegmentMap#ADDRESS_BITS} bits (the engine maps nothing
  * above), and a page holds at most {@link #MAX_CAPACITY} blocks, so neither field spills into the
  * other.
+ *
+ * <p>A free block's first word links the next free block of its list (0 ends a list), stored
+ * encoded: xor-ed with the page's descriptor address and the engine's random link key
+ * ({@link #encodeLink}). A live block's first word is user data, and the allocation that hands a
+ * block out clears it; so a block whose first word decodes to a link into its own page is almost
+ * certainly free, which is how a double free is spotted without a bitmap (see
+ * {@link BlockChecks}).
  *
  * <p>The owner's hot fields share the first cache line; the fields that other threads write
  * start on the second, so remote frees do not slow down the owner's fast path.
@@ -85,8 +95,9 @@ final class PageDescriptor {
 
     /** Where USED starts in LOCAL_FREE: above every block address. */
     private static final int USED_SHIFT = SegmentMap.ADDRESS_BITS;
-    /** The free-list head's bits of LOCAL_FREE. */
-    private static final long HEAD_MASK = (1L << USED_SHIFT) - 1;
+    /** The free-list head's bits of LOCAL_FREE, and the bits of a decoded link that can be an address. */
+    static final long ADDRESS_MASK = (1L << USED_SHIFT) - 1;
+    private static final long HEAD_MASK = ADDRESS_MASK;
     /** One more block in use, added to LOCAL_FREE. */
     private static final long ONE_USED = 1L << USED_SHIFT;
     /** The most blocks a page holds: what USED can count. A page with more room leaves the rest unused. */
@@ -138,6 +149,11 @@ final class PageDescriptor {
         return getLongPlain(page + LOCAL_FREE_OFFSET) & HEAD_MASK;
     }
 
+    /** Read by a remote free's checks: see {@link BlockChecks}. */
+    static long freeListOpaque(long page) {
+        return getLongOpaque(page + LOCAL_FREE_OFFSET) & HEAD_MASK;
+    }
+
     static void setFreeListPlain(long page, long block) {
         long localFree = getLongPlain(page + LOCAL_FREE_OFFSET);
         putLongPlain(page + LOCAL_FREE_OFFSET, (localFree & ~HEAD_MASK) | block);
@@ -155,13 +171,15 @@ final class PageDescriptor {
     /**
      * Pops a block off the local free list, or returns 0 if it is empty: the allocation fast path.
      * Owner only. The link read from the block is masked, so that a block overwritten after its
-     * free cannot change the used count.
+     * free cannot change the used count; the block's first word is cleared, so that a live block
+     * never looks free to {@link BlockChecks}.
      */
-    static long popBlockPlain(long page) {
+    static long popBlockPlain(long page, long linkKey) {
         long localFree = getLongPlain(page + LOCAL_FREE_OFFSET);
         long block = localFree & HEAD_MASK;
         if (block != 0) {
-            long next = getLongPlain(block) & HEAD_MASK;
+            long next = decodeLink(page, getLongPlain(block), linkKey) & HEAD_MASK;
+            putLongPlain(block, 0);
             putLongPlain(page + LOCAL_FREE_OFFSET, ((localFree & ~HEAD_MASK) + ONE_USED) | next);
         }
         return block;
@@ -173,13 +191,63 @@ final class PageDescriptor {
      * @return whether the owner must look at the page: it is now empty, or its free list was
      *         empty (it may be full, off its queue)
      */
-    static boolean pushBlockPlain(long page, long block) {
+    static boolean pushBlockPlain(long page, long block, long linkKey) {
         long localFree = getLongPlain(page + LOCAL_FREE_OFFSET);
         long head = localFree & HEAD_MASK;
-        putLongPlain(block, head);
+        putLongPlain(block, encodeLink(page, head, linkKey));
         long updated = ((localFree & ~HEAD_MASK) - ONE_USED) | block;
         putLongPlain(page + LOCAL_FREE_OFFSET, updated);
         return head == 0 || updated >>> USED_SHIFT == 0;
+    }
+
+    /** {@link #pushBlockCheckedPlain}: the block was pushed, nothing more to do. */
+    static final int PUSHED = 0;
+    /** {@link #pushBlockCheckedPlain}: pushed; the owner must look at the page (see {@link #pushBlockPlain}). */
+    static final int PUSHED_LOOK = 1;
+    /** {@link #pushBlockCheckedPlain}: not a live block of the page; nothing was changed. */
+    static final int NOT_LIVE = 2;
+
+    /**
+     * {@link #pushBlockPlain} after {@link BlockChecks}' test, reading each descriptor word once:
+     * the free fast path with {@code checks = on}. Owner only.
+     *
+     * @return {@link #PUSHED}, {@link #PUSHED_LOOK} or {@link #NOT_LIVE}
+     */
+    static int pushBlockCheckedPlain(long page, long block, long linkKey, int pageShift, SizeClassTable table) {
+        long localFree = getLongPlain(page + LOCAL_FREE_OFFSET);
+        long extend = getLongPlain(page + EXTEND_NEXT_OFFSET);
+        long firstWord = getLongPlain(block);
+        if (localFree >>> USED_SHIFT == 0 || block >= (extend & HEAD_MASK)
+                || !table.isBlockStart((int) (extend >>> USED_SHIFT), block & ((1L << pageShift) - 1))
+                || BlockChecks.looksFree(page, block, firstWord, linkKey, pageShift)
+                        && BlockChecks.isOnFreeList(page, block, pageShift, linkKey)) {
+            return NOT_LIVE;
+        }
+        long head = localFree & HEAD_MASK;
+        putLongPlain(block, encodeLink(page, head, linkKey));
+        long updated = ((localFree & ~HEAD_MASK) - ONE_USED) | block;
+        putLongPlain(page + LOCAL_FREE_OFFSET, updated);
+        return head == 0 || updated >>> USED_SHIFT == 0 ? PUSHED_LOOK : PUSHED;
+    }
+
+    /** The word a free block of {@code page} stores to link {@code next} (0 for none). */
+    static long encodeLink(long page, long next, long linkKey) {
+        return next ^ page ^ linkKey;
+    }
+
+    /** The link a free block's first word stores; for a live block, a meaningless value. */
+    static long decodeLink(long page, long word, long linkKey) {
+        return word ^ page ^ linkKey;
+    }
+
+    /** Reads the link of a free block of {@code page}. */
+    static long linkPlain(long page, long block, long linkKey) {
+        return decodeLink(page, getLongPlain(block), linkKey);
+    }
+
+    /** Writes the link of a block of {@code page} that is going on a free list. */
+    static void setLinkPlain(long page, long block, long next, long linkKey) {
+        putLongPlain(block, encodeLink(page, next, linkKey));
     }
 
     /** Read by {@code stats()} from any thread: a torn view only makes the snapshot approximate. */
@@ -205,11 +273,17 @@ final class PageDescriptor {
     }
 
     static long extendNext(long page) {
-        return getLongPlain(page + EXTEND_NEXT_OFFSET);
+        return getLongPlain(page + EXTEND_NEXT_OFFSET) & HEAD_MASK;
+    }
+
+    /** Read by a remote free's checks: see {@link BlockChecks}. */
+    static long extendNextOpaque(long page) {
+        return getLongOpaque(page + EXTEND_NEXT_OFFSET) & HEAD_MASK;
     }
 
     static void setExtendNext(long page, long address) {
-        putLongPlain(page + EXTEND_NEXT_OFFSET, address);
+        long extend = getLongPlain(page + EXTEND_NEXT_OFFSET);
+        putLongPlain(page + EXTEND_NEXT_OFFSET, (extend & ~HEAD_MASK) | address);
     }
 
     static long extendEnd(long page) {
@@ -385,7 +459,7 @@ final class PageDescriptor {
         putIntPlain(page + CAPACITY_OFFSET, capacity);
         putIntPlain(page + BLOCK_SIZE_OFFSET, blockByteSize);
         putIntPlain(page + SIZE_CLASS_OFFSET, sizeClass);
-        setExtendNext(page, start);
+        putLongPlain(page + EXTEND_NEXT_OFFSET, (long) sizeClass << USED_SHIFT | start);
         setExtendEnd(page, start + (long) capacity * blockStride);
         setQueueNext(page, 0);
         setQueuePrev(page, 0);

@@ -2,8 +2,13 @@ package io.tinyalloc.core;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** How often, and how much, memory was given back: the purge figures of {@code stats()}. */
+/**
+ * How often, and how much, memory was given back: the purge figures of {@code stats()}; and the
+ * allocator's {@link PurgeFailures}, for the places that give memory back.
+ */
 final class PurgeCounters {
+
+    final PurgeFailures failures = new PurgeFailures();
 
     private final LongAdder purges = new LongAdder();
     private final LongAdder purgedBytes = new LongAdder();

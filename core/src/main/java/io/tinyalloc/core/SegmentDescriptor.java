@@ -154,9 +154,14 @@ final class SegmentDescriptor {
         return owner >> OWNER_THREAD_SHIFT == threadId;
     }
 
+    /** Returns the page shift in an {@link #ownerOpaque} word. */
+    static int pageShiftOf(long owner) {
+        return (int) (owner & PAGE_SHIFT_MASK);
+    }
+
     /** Returns the descriptor of the page that holds {@code address}, a block of this small segment, given its {@link #ownerOpaque} word. */
     static long pageDescriptorOf(long segment, long address, long owner) {
-        int pageIndex = (int) ((address - segment) >>> (owner & PAGE_SHIFT_MASK));
+        int pageIndex = (int) ((address - segment) >>> pageShiftOf(owner));
         return pageDescriptor(segment, pageIndex);
     }
 
@@ -214,6 +219,11 @@ final class SegmentDescriptor {
 
     static long largeBlock(long segment) {
         return getLongPlain(segment + LARGE_BLOCK_OFFSET);
+    }
+
+    /** Read by the checks of a free without the large lock: see {@code LargeBlocks.isLive}. */
+    static long largeBlockOpaque(long segment) {
+        return getLongOpaque(segment + LARGE_BLOCK_OFFSET);
     }
 
     static long largeFreedAt(long segment) {
@@ -278,6 +288,11 @@ final class SegmentDescriptor {
 
     static int largeState(long segment) {
         return getIntPlain(segment + LARGE_STATE_OFFSET);
+    }
+
+    /** See {@link #largeBlockOpaque}. */
+    static int largeStateOpaque(long segment) {
+        return NativeMemory.getIntOpaque(segment + LARGE_STATE_OFFSET);
     }
 
     static void setLargeState(long segment, int state) {

@@ -69,14 +69,24 @@ final class SegmentMap {
                     + Bits.formatBytes(byteSize) + ") (expected: addresses below 2^" + ADDRESS_BITS
                     + ", in user space)", AllocationFailedException.NO_ERRNO);
         }
-        lookup.register(segment, byteSize);
+        lookup.register(segment, lookupByteSize(byteSize));
         add(segment);
     }
 
     /** Forgets a segment or a large region, after its last block was freed and before it is unmapped. */
     void unregister(long segment, long byteSize) {
         remove(segment);
-        lookup.unregister(segment, byteSize);
+        lookup.unregister(segment, lookupByteSize(byteSize));
+    }
+
+    /**
+     * The part of a region the lookup is told about: a segment whole, and only the first
+     * segment-size slot of a large region, where its block starts (at most half a segment in),
+     * so that a lookup that maps every slot (radix) pays for one slot, not for the region's size
+     * (a 32 TiB region would otherwise take 512 MiB of map with 512 KiB segments).
+     */
+    private long lookupByteSize(long byteSize) {
+        return Math.min(byteSize, segmentByteAlignment);
     }
 
     private void add(long segment) {

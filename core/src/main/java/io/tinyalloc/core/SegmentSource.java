@@ -1,6 +1,7 @@
 package io.tinyalloc.core;
 
 import io.tinyalloc.spi.PlatformMemory;
+import io.tinyalloc.spi.PlatformMemoryException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
@@ -22,15 +23,20 @@ final class SegmentSource {
 
     private final PlatformMemory platform;
     private final SegmentMap segments;
+    private final MemoryLimit limit;
+    private final PurgeFailures failures;
     private final long segmentByteSize;
     private final long arenaByteSize;
     private final long segmentByteAlignment;
     private final CopyOnWriteArrayList<Arena> arenas = new CopyOnWriteArrayList<>();
     private final ReentrantLock growLock = new ReentrantLock();
 
-    SegmentSource(PlatformMemory platform, SegmentMap segments, long segmentByteSize, long arenaByteSize) {
+    SegmentSource(PlatformMemory platform, SegmentMap segments, MemoryLimit limit, PurgeFailures failures,
+            long segmentByteSize, long arenaByteSize) {
         this.platform = platform;
+        this.failures = failures;
         this.segments = segments;
+        this.limit = limit;
         this.segmentByteSize = segmentByteSize;
         this.arenaByteSize = arenaByteSize;
         this.segmentByteAlignment = segments.segmentByteAlignment();
@@ -40,9 +46,20 @@ final class SegmentSource {
      * Claims a free segment, reserving a new arena if every arena is full, commits it and
      * registers it.
      *
-     * @throws io.tinyalloc.spi.PlatformMemoryException if the operating system refuses
+     * @throws io.tinyalloc.spi.PlatformMemoryException if the operating system refuses, or the
+     *         segment would pass the {@link MemoryLimit}
      */
     long acquire() {
+        limit.take(segmentByteSize);
+        try {
+            return claim();
+        } catch (RuntimeException e) {
+            limit.give(segmentByteSize);
+            throw e;
+        }
+    }
+
+    private long claim() {
         while (true) {
             for (Arena arena : arenas) {
                 long segment = tryClaim(arena);
@@ -98,15 +115,19 @@ final class SegmentSource {
     }
 
     /**
-     * Gives a segment back: unregisters it and decommits its memory, so that it is clean when it
-     * is claimed again.
+     * Gives a segment back: unregisters it and decommits its memory. A failed decommit is logged,
+     * not thrown: the free or the purge that released the segment did nothing wrong.
      */
     void release(long segment) {
         segments.unregister(segment, segmentByteSize);
         try {
             platform.decommit(segment, segmentByteSize);
+        } catch (PlatformMemoryException e) {
+            // Claimed again as it is: segment headers and pages are initialized, not assumed zero.
+            failures.log(e);
         } finally {
             unclaim(segment);
+            limit.give(segmentByteSize);
         }
     }
 

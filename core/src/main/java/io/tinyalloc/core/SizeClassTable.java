@@ -28,19 +28,39 @@ final class SizeClassTable {
      * at a multiple of it would all compete for the same cache lines.
      */
     static final long CACHE_ALIASING_BYTE_SIZE = 4096;
+    /** The fixed point of {@link #strideReciprocals}: exact for every page offset below 2^32 / stride. */
+    private static final int RECIPROCAL_SHIFT = 32;
+    private static final long STRIDE_MASK = (1L << RECIPROCAL_SHIFT) - 1;
+    /** The bytes of the canary written after a block in hardened mode. */
+    static final long CANARY_BYTE_SIZE = Long.BYTES;
+    private static final long NO_PLACEMENT = -1;
     /** The share of its page a class's blocks should use: less is memory no block can have. */
     static final double MIN_PAGE_UTILIZATION = 0.9;
 
     private final long[] blockByteSizes;
     private final long[] blockStrides;
+    /**
+     * Per class, {@code ceil(2^32 / stride)} in the high 32 bits and the stride in the low 32: one
+     * load gives {@link #isBlockStart} both (strides are below 2^31, see {@link #placementOf}).
+     */
+    private final long[] strideDivisors;
     private final int[] pageKinds;
+    /** Per class, whether its blocks are followed by a canary (hardened mode, where it fits). */
+    private final boolean[] canaried;
     private final short[] classByGranule;
     private final long maxSmallByteSize;
 
-    private SizeClassTable(long[] blockByteSizes, long[] blockStrides, int[] pageKinds) {
+    private SizeClassTable(long[] blockByteSizes, long[] blockStrides, int[] pageKinds, boolean canaries) {
         this.blockByteSizes = blockByteSizes;
         this.blockStrides = blockStrides;
+        this.strideDivisors = Arrays.stream(blockStrides)
+                .map(stride -> ((1L << RECIPROCAL_SHIFT) + stride - 1) / stride << RECIPROCAL_SHIFT | stride)
+                .toArray();
         this.pageKinds = pageKinds;
+        this.canaried = new boolean[blockByteSizes.length];
+        for (int i = 0; i < canaried.length; i++) {
+            canaried[i] = canaries && blockStrides[i] - blockByteSizes[i] >= CANARY_BYTE_SIZE;
+        }
         this.maxSmallByteSize = blockByteSizes[blockByteSizes.length - 1];
         this.classByGranule = new short[(int) (maxSmallByteSize >>> GRANULE_SHIFT) + 1];
         int sizeClass = 0;
@@ -60,6 +80,16 @@ final class SizeClassTable {
      *         class does not fit {@link EngineSettings#MIN_BLOCKS_PER_PAGE} blocks in the largest page
      */
     static SizeClassTable of(SizeClasses sizeClasses, long[] pageByteSizes) {
+        return of(sizeClasses, pageByteSizes, false);
+    }
+
+    /**
+     * Builds the table; with {@code canaries}, each class's stride leaves room for a
+     * {@link #CANARY_BYTE_SIZE}-byte canary after the block where a page still holds
+     * {@link EngineSettings#MIN_BLOCKS_PER_PAGE} blocks with it (hardened mode), or has that room
+     * already (the anti-aliasing line). {@link #hasCanary} says which classes have one.
+     */
+    static SizeClassTable of(SizeClasses sizeClasses, long[] pageByteSizes, boolean canaries) {
         String problem = problemWith(sizeClasses, pageByteSizes);
         if (problem != null) {
             throw new IllegalArgumentException(problem);
@@ -70,11 +100,14 @@ final class SizeClassTable {
         int[] kinds = new int[count];
         for (int i = 0; i < count; i++) {
             sizes[i] = sizeClasses.byteSize(i);
-            long placement = placementOf(sizes[i], pageByteSizes);
+            long placement = canaries ? placementOf(sizes[i], canaryPadding(sizes[i]), pageByteSizes) : NO_PLACEMENT;
+            if (placement == NO_PLACEMENT) {
+                placement = placementOf(sizes[i], 0, pageByteSizes);
+            }
             kinds[i] = (int) (placement >>> Integer.SIZE);
             strides[i] = placement & 0xFFFF_FFFFL;
         }
-        return new SizeClassTable(sizes, strides, kinds);
+        return new SizeClassTable(sizes, strides, kinds, canaries);
     }
 
     /** Returns what is wrong with the classes for these pages, or {@code null} if nothing is. */
@@ -108,8 +141,8 @@ final class SizeClassTable {
      * the kind in the high 32 bits, the stride in the low 32 (strides are below 2^31: a class is
      * at most an eighth of a page, pages at most 64 MiB).
      */
-    private static long placementOf(long blockByteSize, long[] pageByteSizes) {
-        long[] strides = {strideOf(blockByteSize), blockByteSize};
+    private static long placementOf(long blockByteSize, long paddingByteSize, long[] pageByteSizes) {
+        long[] strides = {strideOf(blockByteSize + paddingByteSize), blockByteSize + paddingByteSize};
         for (long stride : strides) {
             for (int kind = 0; kind < pageByteSizes.length; kind++) {
                 if (holdsEnough(pageByteSizes[kind], blockByteSize, stride)
@@ -123,7 +156,15 @@ final class SizeClassTable {
                 return placement(kind, strides[0]);
             }
         }
-        throw new AssertionError("checked by problemWith: " + blockByteSize);
+        if (paddingByteSize == 0) {
+            throw new AssertionError("checked by problemWith: " + blockByteSize);
+        }
+        return NO_PLACEMENT;
+    }
+
+    /** The room a canary takes after a block: its size, keeping 16-byte blocks 16-byte aligned. */
+    private static long canaryPadding(long blockByteSize) {
+        return blockByteSize < MIN_ALIGNED_BYTE_SIZE ? CANARY_BYTE_SIZE : MIN_ALIGNED_BYTE_SIZE;
     }
 
     private static boolean holdsEnough(long pageByteSize, long blockByteSize, long stride) {
@@ -159,6 +200,24 @@ final class SizeClassTable {
 
     long blockStride(int sizeClass) {
         return blockStrides[sizeClass];
+    }
+
+    /**
+     * Returns whether a block of the class starts {@code pageOffset} bytes into its page, without
+     * a division. With {@code r = ceil(2^32 / stride) = (2^32 + e) / stride}, {@code e < stride},
+     * an offset {@code k * stride} gives {@code (k * stride * r) >>> 32 = k + (k * e >>> 32)}, which
+     * is {@code k} while offsets stay below 2^32 (pages are at most a segment, 64 MiB); any other
+     * offset cannot come back equal after multiplying by the stride.
+     */
+    boolean isBlockStart(int sizeClass, long pageOffset) {
+        long divisor = strideDivisors[sizeClass];
+        long blockIndex = (pageOffset * (divisor >>> RECIPROCAL_SHIFT)) >>> RECIPROCAL_SHIFT;
+        return blockIndex * (divisor & STRIDE_MASK) == pageOffset;
+    }
+
+    /** Returns whether blocks of the class carry a canary right after their usable bytes. */
+    boolean hasCanary(int sizeClass) {
+        return canaried[sizeClass];
     }
 
     int pageKind(int sizeClass) {

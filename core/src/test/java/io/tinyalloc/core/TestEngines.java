@@ -14,9 +14,11 @@ import io.tinyalloc.spi.SizeClassesProvider;
 import io.tinyalloc.spi.StrategyContext;
 import io.tinyalloc.spi.StrategyProvider;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -53,12 +55,13 @@ final class TestEngines {
     /**
      * A strategy combination and geometry for a test engine.
      *
-     * @param sizeClasses the {@code SizeClassesProvider} name: {@code jemalloc} or {@code mimalloc}
+     * @param sizeClasses the {@code SizeClassesProvider} name: {@code jemalloc}, {@code mimalloc},
+     *        {@code tinyalloc32} or {@code custom} (with {@link #CUSTOM_BYTE_SIZES})
      * @param pageLookup the {@code PageLookupProvider} name: {@code masking} or {@code radix}
      * @param segmentByteSize the segment size, a power of two
      * @param pageByteSizes the page sizes, ascending
-     * @param purge the {@code PurgePolicyProvider} name: {@code delayed}, {@code immediate} or {@code none}
-     * @param purgeDelay the delay of the {@code delayed} policy (ignored by the others)
+     * @param purge the {@code PurgePolicyProvider} name, one of {@link #MATRIX_PURGES}
+     * @param purgeDelay every delay of the purge policy (ignored by the policies that have none)
      * @param largeCacheByteCapacity bytes of freed large regions kept for reuse, 0 for no cache
      * @param largeCacheMaxAge how long a freed large region stays cached
      * @param virtualThreadHeaps heaps shared by virtual threads
@@ -155,33 +158,135 @@ final class TestEngines {
                     + ("masking".equals(pageLookup) ? "" : " lookup=" + pageLookup)
                     + " segment=" + bytes(segmentByteSize)
                     + " pages=" + pageByteSizes.stream().map(TestEngines::bytes).collect(Collectors.joining(",", "[", "]"))
-                    + " purge=" + purge + ("delayed".equals(purge) ? "(" + purgeDelay.toMillis() + "ms)" : "")
+                    + " purge=" + purge + (UNDELAYED_PURGES.contains(purge) ? "" : "(" + purgeDelay.toMillis() + "ms)")
                     + " large-cache=" + bytes(largeCacheByteCapacity)
                     + (backgroundPurge ? " background-purge" : "");
         }
     }
 
+    // ---------------------------------------------------------------- the strategy matrix
+
+    /** The size-class tables of the matrix: every built-in one. */
+    static final List<String> MATRIX_SIZE_CLASSES = List.of("jemalloc", "mimalloc", "tinyalloc32", "custom");
+    /** The page lookups of the matrix. */
+    static final List<String> MATRIX_PAGE_LOOKUPS = List.of("masking", "radix");
     /**
-     * The strategy combinations that the model-based tests run over: both size-class tables,
-     * both page lookups, the three segment sizes, both page-size pairs, the three purge
-     * policies, large cache on and off. Not the full product (that would take minutes); every value appears at least
-     * twice, each time with different neighbours.
+     * The purge policies of the matrix. A new policy is one more name here: every setting of its
+     * defaults whose key ends in {@value #DELAY_KEY_SUFFIX} gets the recipe's short delay.
+     */
+    static final List<String> MATRIX_PURGES = List.of(
+            "none",
+            "immediate",
+            "delayed",
+            "decay");
+    /**
+     * The geometries of the matrix: the smallest segment with small pages, so that segments fill
+     * and empty often and aligned and large requests cross segment boundaries; and a large segment
+     * with the default pages, so that every built-in table fits.
+     */
+    static final List<Geometry> MATRIX_GEOMETRIES = List.of(
+            new Geometry(64 * KiB, List.of(4 * KiB, 32 * KiB)),
+            new Geometry(32 * MiB, List.of(64 * KiB, 512 * KiB)));
+    /**
+     * The table the matrix gives the {@code custom} size classes: spacing that no built-in table
+     * has (a gap from 1 KiB to 4 KiB), and a largest class that the small geometry's 32 KiB page
+     * holds exactly {@link EngineSettings#MIN_BLOCKS_PER_PAGE} times.
+     */
+    static final List<Long> CUSTOM_BYTE_SIZES = List.of(8L, 16L, 32L, 48L, 64L, 96L, 128L, 256L, 512L, KiB, 4 * KiB);
+    /** The key of the {@code custom} size classes that holds their list (HOCON list of memory sizes). */
+    static final String CUSTOM_SIZES_KEY = "sizes";
+    /** The purge policies that have no delay, whose recipes do not show one. */
+    static final Set<String> UNDELAYED_PURGES = Set.of("none", "immediate");
+    /** Purge settings whose key ends with this are delays, and get the recipe's {@link Recipe#purgeDelay()}. */
+    static final String DELAY_KEY_SUFFIX = "delay";
+
+    /**
+     * A segment size and the page sizes in it.
+     *
+     * @param segmentByteSize the segment size
+     * @param pageByteSizes the page sizes, ascending
+     */
+    record Geometry(long segmentByteSize, List<Long> pageByteSizes) {
+
+        Geometry {
+            pageByteSizes = List.copyOf(pageByteSizes);
+        }
+
+        Recipe applyTo(Recipe recipe) {
+            return recipe.withGeometry(segmentByteSize, pageByteSizes.stream().mapToLong(Long::longValue).toArray());
+        }
+    }
+
+    /**
+     * A combination of the matrix that the engine refuses, with the reasons it gives.
+     *
+     * @param recipe the combination
+     * @param problems what {@link Engine#checkGeometry} says about it, never empty
+     */
+    record Refusal(Recipe recipe, List<String> problems) {
+
+        Refusal {
+            problems = List.copyOf(problems);
+        }
+    }
+
+    /**
+     * Every combination of the matrix dimensions: size classes × page lookup × purge × geometry,
+     * on the {@link Recipe#DEFAULT default} large cache and purge delay; accepted or not.
+     */
+    static List<Recipe> product() {
+        List<Recipe> product = new ArrayList<>();
+        for (Geometry geometry : MATRIX_GEOMETRIES) {
+            for (String sizeClasses : MATRIX_SIZE_CLASSES) {
+                for (String pageLookup : MATRIX_PAGE_LOOKUPS) {
+                    for (String purge : MATRIX_PURGES) {
+                        product.add(geometry.applyTo(Recipe.DEFAULT).withSizeClasses(sizeClasses)
+                                .withPageLookup(pageLookup).withPurge(purge));
+                    }
+                }
+            }
+        }
+        return List.copyOf(product);
+    }
+
+    /**
+     * The combinations of {@link #product()} that the engine accepts: those for which
+     * {@link Engine#checkGeometry} finds nothing, as the configuration asks it before building an
+     * engine. Nothing else is left out; {@link #refused()} holds the rest, with their reasons.
      */
     static List<Recipe> matrix() {
-        Recipe base = Recipe.DEFAULT;
-        return List.of(
-                base,
-                base.withSizeClasses("mimalloc").withPurge("immediate").withLargeCache(0),
-                base.withGeometry(64 * KiB, 4 * KiB, 32 * KiB).withPurge("immediate"),
-                base.withSizeClasses("mimalloc").withGeometry(64 * KiB, 4 * KiB, 32 * KiB).withPurge("none")
-                        .withLargeCache(0),
-                base.withSizeClasses("mimalloc").withGeometry(32 * MiB, 64 * KiB, 512 * KiB),
-                base.withGeometry(32 * MiB, 4 * KiB, 32 * KiB).withPurge("none").withLargeCache(0),
-                base.withGeometry(4 * MiB, 4 * KiB, 32 * KiB).withLargeCache(8 * MiB),
-                base.withSizeClasses("mimalloc").withPurge("none"),
-                base.withPageLookup("radix"),
-                base.withPageLookup("radix").withSizeClasses("mimalloc").withGeometry(64 * KiB, 4 * KiB, 32 * KiB)
-                        .withPurge("immediate").withLargeCache(0));
+        return Matrix.ACCEPTED;
+    }
+
+    /** The combinations of {@link #product()} that the engine refuses, each with its problems. */
+    static List<Refusal> refused() {
+        return Matrix.REFUSED;
+    }
+
+    /** What {@link Engine#checkGeometry} says about a recipe: empty if the engine accepts it. */
+    static List<String> geometryProblems(Recipe recipe) {
+        return Engine.checkGeometry(settings(recipe), sizeClasses(recipe), osPageByteSize());
+    }
+
+    /** Splits the product once per test run; every parameterized test over the matrix shares it. */
+    private static final class Matrix {
+        static final List<Recipe> ACCEPTED;
+        static final List<Refusal> REFUSED;
+
+        static {
+            List<Recipe> accepted = new ArrayList<>();
+            List<Refusal> refused = new ArrayList<>();
+            for (Recipe recipe : product()) {
+                List<String> problems = geometryProblems(recipe);
+                if (problems.isEmpty()) {
+                    accepted.add(recipe);
+                } else {
+                    refused.add(new Refusal(recipe, problems));
+                }
+            }
+            ACCEPTED = List.copyOf(accepted);
+            REFUSED = List.copyOf(refused);
+        }
     }
 
     /** Builds an engine with the default recipe. */
@@ -191,12 +296,27 @@ final class TestEngines {
 
     /**
      * Builds an engine from a recipe: finds each provider by name, creates its strategy with
-     * its default settings (and the purge delay for {@code delayed}), checks the geometry and
+     * its default settings (and the settings the recipe gives it), checks the geometry and
      * starts the engine.
      *
      * @throws IllegalStateException if a provider is missing or the geometry is rejected
      */
     static Allocator create(Recipe recipe) {
+        List<String> problems = geometryProblems(recipe);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("geometry rejected for " + recipe + ": " + problems);
+        }
+        return createUnchecked(recipe);
+    }
+
+    /**
+     * Builds an engine from a recipe without checking its geometry first, to see what
+     * {@link Engine#create} itself does with a recipe it refuses.
+     *
+     * @throws IllegalStateException if a provider is missing
+     * @throws IllegalArgumentException if the engine refuses the geometry
+     */
+    static Allocator createUnchecked(Recipe recipe) {
         PlatformMemory platform = platform();
         long osPageByteSize = platform.pageByteSize();
         SizeClassesProvider sizeClassesProvider = provider(SizeClassesProvider.class, recipe.sizeClasses());
@@ -207,13 +327,12 @@ final class TestEngines {
         PurgePolicyProvider purgeProvider = provider(PurgePolicyProvider.class, recipe.purge());
         PurgePolicy purgePolicy = purgeProvider.create(
                 context(purgeSettings(purgeProvider, recipe), osPageByteSize, recipe));
+        return Engine.create(settings(recipe), platform, sizeClasses, pageLookup, purgePolicy);
+    }
 
-        EngineSettings settings = settings(recipe);
-        List<String> problems = Engine.checkGeometry(settings, sizeClasses, osPageByteSize);
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException("geometry rejected for " + recipe + ": " + problems);
-        }
-        return Engine.create(settings, platform, sizeClasses, pageLookup, purgePolicy);
+    /** The names of the providers of a kind on the test class path, sorted. */
+    static List<String> providerNames(Class<? extends StrategyProvider> kind) {
+        return ServiceLoader.load(kind).stream().map(p -> p.get().name()).sorted().toList();
     }
 
     /** The engine's own settings for a recipe. */
@@ -239,22 +358,36 @@ final class TestEngines {
         return provider.create(provider.defaults());
     }
 
-    /** The table's defaults, with its largest class the largest that the recipe's pages can hold. */
+    /**
+     * The table's defaults, with its largest class the largest that the recipe's pages can hold
+     * (for the tables that have a {@value #MAX_CLASS_KEY}), and {@link #CUSTOM_BYTE_SIZES} for
+     * {@code custom}. {@code tinyalloc32} has no settings: its table is fixed.
+     */
     private static Config sizeClassesSettings(SizeClassesProvider provider, Recipe recipe) {
-        return provider.defaults().withValue(MAX_CLASS_KEY, ConfigValueFactory.fromAnyRef(recipe.maxClassByteSize()));
+        Config defaults = provider.defaults();
+        if (defaults.hasPath(CUSTOM_SIZES_KEY)) {
+            return defaults.withValue(CUSTOM_SIZES_KEY, ConfigValueFactory.fromIterable(CUSTOM_BYTE_SIZES));
+        }
+        if (defaults.hasPath(MAX_CLASS_KEY)) {
+            return defaults.withValue(MAX_CLASS_KEY, ConfigValueFactory.fromAnyRef(recipe.maxClassByteSize()));
+        }
+        return defaults;
     }
 
+    /** The policy's defaults, with every delay the recipe's {@link Recipe#purgeDelay()}. */
     private static Config purgeSettings(PurgePolicyProvider provider, Recipe recipe) {
         Config defaults = provider.defaults();
-        if (!"delayed".equals(recipe.purge())) {
-            return defaults;
-        }
-        if (!defaults.hasPath(PURGE_DELAY_KEY)) {
+        if ("delayed".equals(recipe.purge()) && !defaults.hasPath(PURGE_DELAY_KEY)) {
             throw new IllegalStateException("purge policy 'delayed' has no setting '" + PURGE_DELAY_KEY
                     + "' (its defaults: " + defaults.root().keySet() + "); update TestEngines.PURGE_DELAY_KEY");
         }
-        return defaults.withValue(PURGE_DELAY_KEY,
-                ConfigValueFactory.fromAnyRef(recipe.purgeDelay().toNanos() + "ns"));
+        Config settings = defaults;
+        for (String key : defaults.root().keySet()) {
+            if (key.endsWith(DELAY_KEY_SUFFIX)) {
+                settings = settings.withValue(key, ConfigValueFactory.fromAnyRef(recipe.purgeDelay().toNanos() + "ns"));
+            }
+        }
+        return settings;
     }
 
     private static StrategyContext context(Config settings, long osPageByteSize, Recipe recipe) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
 import io.tinyalloc.spi.PageLookupProvider;
+import io.tinyalloc.spi.PageSelectionProvider;
 import io.tinyalloc.spi.PurgePolicyProvider;
 import io.tinyalloc.spi.SizeClassesProvider;
 import io.tinyalloc.spi.StrategyProvider;
@@ -56,10 +57,14 @@ class ProvidersTest {
     void purgePolicyProvidersAreFoundByNameWithTheirDefaults() {
         Map<String, PurgePolicyProvider> found = load(PurgePolicyProvider.class);
 
-        assertEquals(Set.of("delayed", "immediate", "none"), found.keySet());
+        assertEquals(Set.of("delayed", "immediate", "decay", "none"), found.keySet());
         assertInstanceOf(DelayedPurgePolicyProvider.class, found.get("delayed"));
         assertInstanceOf(ImmediatePurgePolicyProvider.class, found.get("immediate"));
         assertInstanceOf(NoPurgePolicyProvider.class, found.get("none"));
+        assertInstanceOf(DecayPurgePolicyProvider.class, found.get("decay"));
+        assertEquals(Set.of("dirty-delay", "muzzy-delay"), keys(found.get("decay").defaults()));
+        assertEquals("10 ms", found.get("decay").defaults().getString("dirty-delay"));
+        assertEquals("10 ms", found.get("decay").defaults().getString("muzzy-delay"));
         assertEquals(Set.of("delay", "kind"), keys(found.get("delayed").defaults()));
         assertEquals("10 ms", found.get("delayed").defaults().getString("delay"));
         assertEquals("decommit", found.get("delayed").defaults().getString("kind"));
@@ -75,7 +80,7 @@ class ProvidersTest {
     void everyDefaultKeyIsDocumentedByAComment() {
         List<StrategyProvider> providers = List.of(new JemallocSizeClassesProvider(),
                 new MimallocSizeClassesProvider(), new CustomSizeClassesProvider(), new DelayedPurgePolicyProvider(),
-                new ImmediatePurgePolicyProvider());
+                new ImmediatePurgePolicyProvider(), new DecayPurgePolicyProvider());
         for (StrategyProvider provider : providers) {
             for (Map.Entry<String, ConfigValue> entry : provider.defaults().entrySet()) {
                 assertFalse(entry.getValue().origin().comments().isEmpty(),
@@ -87,7 +92,7 @@ class ProvidersTest {
     @Test
     void providerNamesAreLowerCaseLettersDigitsAndDashes() {
         for (Class<? extends StrategyProvider> kind : List.of(SizeClassesProvider.class, PageLookupProvider.class,
-                PurgePolicyProvider.class)) {
+                PurgePolicyProvider.class, PageSelectionProvider.class)) {
             for (String name : load(kind).keySet()) {
                 assertTrue(name.matches("[a-z0-9-]+"), name);
             }

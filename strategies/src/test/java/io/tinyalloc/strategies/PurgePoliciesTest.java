@@ -21,6 +21,7 @@ class PurgePoliciesTest {
     private final PurgePolicyProvider delayed = new DelayedPurgePolicyProvider();
     private final PurgePolicyProvider immediate = new ImmediatePurgePolicyProvider();
     private final PurgePolicyProvider none = new NoPurgePolicyProvider();
+    private final PurgePolicyProvider decay = new DecayPurgePolicyProvider();
 
     @Test
     void delayedPurgesAfter10MillisecondsByDecommitByDefault() {
@@ -90,6 +91,74 @@ class PurgePoliciesTest {
             assertTrue(e.getMessage().endsWith("Invalid value at 'kind': " + written
                     + " (expected: decommit or reset)"), e.getMessage());
         }
+    }
+
+    @Test
+    void policiesOfOnePhaseNeverDecommitWhatTheyReset() {
+        for (PurgePolicyProvider provider : new PurgePolicyProvider[] {delayed, immediate, none}) {
+            assertEquals(PurgePolicy.NEVER, provider.create(withSettings(provider, "")).decommitDelayNanos(),
+                    provider.name());
+        }
+        assertEquals(PurgePolicy.NEVER, delayed.create(withSettings(delayed, "kind = reset")).decommitDelayNanos());
+    }
+
+    @Test
+    void decayResetsAfter10MillisecondsThenDecommits10MillisecondsLaterByDefault() {
+        PurgePolicy policy = decay.create(withDefaults(decay));
+
+        assertEquals(Duration.ofMillis(10).toNanos(), policy.purgeDelayNanos());
+        assertEquals(PurgeKind.RESET, policy.purgeKind());
+        assertEquals(Duration.ofMillis(10).toNanos(), policy.decommitDelayNanos());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "0,      1 ns,  0,             1",
+        "1 ms,   5 s,   1000000,       5000000000",
+        "250 us, 1 h,   250000,        3600000000000",
+        "1 h,    60 m,  3600000000000, 3600000000000",
+    })
+    void decayReadsBothDelays(String dirtyDelay, String muzzyDelay, long expectedResetNanos,
+            long expectedDecommitNanos) {
+        PurgePolicy policy = decay.create(withSettings(decay,
+                "dirty-delay = " + dirtyDelay + "\nmuzzy-delay = " + muzzyDelay));
+
+        assertEquals(expectedResetNanos, policy.purgeDelayNanos());
+        assertEquals(PurgeKind.RESET, policy.purgeKind());
+        assertEquals(expectedDecommitNanos, policy.decommitDelayNanos());
+    }
+
+    /** jemalloc's muzzy_decay_ms = 0: no reset phase, a decommit after the dirty delay. */
+    @Test
+    void decayWithoutAMuzzyDelayDecommitsAfterTheDirtyDelay() {
+        PurgePolicy policy = decay.create(withSettings(decay, "dirty-delay = 3 ms\nmuzzy-delay = 0"));
+
+        assertEquals(Duration.ofMillis(3).toNanos(), policy.purgeDelayNanos());
+        assertEquals(PurgeKind.DECOMMIT, policy.purgeKind());
+        assertEquals(PurgePolicy.NEVER, policy.decommitDelayNanos());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "dirty-delay, -1 ms",
+        "dirty-delay, 61 m",
+        "muzzy-delay, -5 us",
+        "muzzy-delay, 2 h",
+    })
+    void decayRejectsADelayOutsideZeroToOneHourNamingTheKey(String key, String delay) {
+        ConfigException.BadValue e = assertThrows(ConfigException.BadValue.class,
+                () -> decay.create(withSettings(decay, key + " = " + delay)));
+
+        assertTrue(e.getMessage().endsWith("Invalid value at '" + key + "': " + delay
+                + " (expected: a duration from 0 to 1 h)"), e.getMessage());
+    }
+
+    @Test
+    void decayRejectsADelayThatIsNotADuration() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> decay.create(withSettings(decay, "muzzy-delay = later")));
+
+        assertTrue(e.getMessage().contains("muzzy-delay"), e.getMessage());
     }
 
     @Test

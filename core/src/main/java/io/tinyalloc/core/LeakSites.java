@@ -1,0 +1,97 @@
+package io.tinyalloc.core;
+
+import io.tinyalloc.Allocator;
+import io.tinyalloc.LeakReport;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.stream.Collectors;
+
+/**
+ * The allocation sites of tracked blocks, for leak reports: an address-to-site map, and in front
+ * of it a small counting filter, so that a free can tell with one load that a block was not
+ * tracked and skip the map.
+ *
+ * <p>A site is the allocating thread's stack from the caller of the allocator outwards, at most
+ * {@link #MAX_FRAMES} frames, captured with a {@link StackWalker}: a few microseconds, which is
+ * why {@code leak-detection = sampled} captures it for a small share of allocations only.
+ *
+ * <p>The filter holds, per bucket of addresses, how many tracked blocks hash there. It changes
+ * with atomic adds when a block is tracked or forgotten (rare), and is read plain on every free:
+ * a stale zero can only come from a bucket whose block was tracked by another thread without a
+ * happens-before edge to this free, which a correct program does not do to a block it frees.
+ */
+final class LeakSites {
+
+    /** The deepest stack kept per site: enough to see past a few layers of library code. */
+    static final int MAX_FRAMES = 24;
+    /** Buckets of the filter: 16 KiB of counters, mostly in cache for the free path. */
+    private static final int FILTER_BUCKETS = 1 << 12;
+    /** Fibonacci hashing: spreads block addresses, which share their low bits, over the buckets. */
+    private static final long HASH_MULTIPLIER = 0x9E3779B97F4A7C15L;
+    private static final int FILTER_SHIFT = Long.SIZE - Integer.numberOfTrailingZeros(FILTER_BUCKETS);
+    /** Frames of these classes, and of the api package, are the allocator's own: dropped from the top of a site. */
+    private static final Set<Class<?>> ENGINE_CLASSES = Set.of(LeakSites.class, LeakTrackingAllocator.class,
+            EngineAllocator.class, Heap.class);
+    private static final String API_PACKAGE = Allocator.class.getPackageName();
+
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+    private final String detection;
+    private final Map<Long, Tracked> tracked = new ConcurrentHashMap<>();
+    private final AtomicIntegerArray filter = new AtomicIntegerArray(FILTER_BUCKETS);
+
+    private record Tracked(long byteSize, List<StackTraceElement> site) {
+    }
+
+    /** @param detection the mode that tracks blocks, for reports: {@code sampled} or {@code all} */
+    LeakSites(String detection) {
+        this.detection = detection;
+    }
+
+    /** Records where the calling thread allocated {@code address}, a block of {@code byteSize} usable bytes. */
+    void track(long address, long byteSize) {
+        if (tracked.put(address, new Tracked(byteSize, callerStack())) == null) {
+            filter.getAndIncrement(bucket(address));
+        }
+    }
+
+    /** Forgets {@code address} if it was tracked: called on every free, one plain load when it was not. */
+    void forget(long address) {
+        int bucket = bucket(address);
+        if (filter.getPlain(bucket) != 0 && tracked.remove(address) != null) {
+            filter.getAndDecrement(bucket);
+        }
+    }
+
+    /** The live totals with the tracked blocks grouped by site, most bytes first. */
+    LeakReport report(long liveBlocks, long liveBytes) {
+        Map<List<StackTraceElement>, long[]> bySite = tracked.values().stream().collect(Collectors.toMap(
+                Tracked::site, t -> new long[] {1, t.byteSize()}, (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]}));
+        List<LeakReport.Site> sites = bySite.entrySet().stream()
+                .map(e -> new LeakReport.Site(e.getKey(), e.getValue()[0], e.getValue()[1]))
+                .sorted(Comparator.comparingLong(LeakReport.Site::bytes).reversed())
+                .toList();
+        return new LeakReport(liveBlocks, liveBytes, detection, sites);
+    }
+
+    private static int bucket(long address) {
+        return (int) ((address * HASH_MULTIPLIER) >>> FILTER_SHIFT);
+    }
+
+    private static List<StackTraceElement> callerStack() {
+        return WALKER.walk(frames -> frames
+                .dropWhile(LeakSites::isAllocatorFrame)
+                .limit(MAX_FRAMES)
+                .map(StackWalker.StackFrame::toStackTraceElement)
+                .toList());
+    }
+
+    private static boolean isAllocatorFrame(StackWalker.StackFrame frame) {
+        Class<?> declaring = frame.getDeclaringClass();
+        return ENGINE_CLASSES.contains(declaring) || declaring.getPackageName().equals(API_PACKAGE);
+    }
+}
