@@ -386,6 +386,13 @@ final class Heap {
     private void collectNotifiedPage(long page) {
         int pageState = PageDescriptor.state(page);
         if (pageState == FREE) {
+            // A stale notification: the page emptied since. Its segment may have waited for it.
+            lock.lock();
+            try {
+                releaseSegmentIfUnused(engine.segmentOfPage(page));
+            } finally {
+                lock.unlock();
+            }
             return;
         }
         if (isOwnerless()) {
@@ -919,7 +926,10 @@ final class Heap {
                 continue;
             }
             if (pageState != FREE || PageDescriptor.list(page) == PageDescriptor.ON_PURGE_LIST
-                    || PageDescriptor.dirtyEnd(page) != engine.pageStart(page)) {
+                    || PageDescriptor.dirtyEnd(page) != engine.pageStart(page)
+                    || PageDescriptor.isNotifyQueuedVolatile(page)) {
+                // A page still on the notified stack links it through its descriptor: the segment
+                // (and its header) stays until collectNotified has taken the page off.
                 return;
             }
             usablePages++;
@@ -966,6 +976,7 @@ final class Heap {
     void tickLocal(long now) {
         lastTickNanos = now;
         collectRemoteMessages();
+        collectNotified();
         collectIdleCurrentPages();
         collectQueuedPages();
         releaseExpiredRetiredPages(now);

@@ -96,6 +96,10 @@ final class NativeMemory {
         return INT_HANDLE.compareAndSet(ALL, address, expected, value);
     }
 
+    static int getIntVolatile(long address) {
+        return (int) INT_HANDLE.getVolatile(ALL, address);
+    }
+
     static void putIntVolatile(long address, int value) {
         INT_HANDLE.setVolatile(ALL, address, value);
     }

@@ -418,6 +418,11 @@ final class PageDescriptor {
         return NativeMemory.casInt(page + NOTIFY_QUEUED_OFFSET, 0, 1);
     }
 
+    /** Whether the page is on its heap's notified stack: the owner has not taken it off yet. */
+    static boolean isNotifyQueuedVolatile(long page) {
+        return NativeMemory.getIntVolatile(page + NOTIFY_QUEUED_OFFSET) != 0;
+    }
+
     /** Clears the flag after the owner took the page off the stack and read its link. */
     static void clearNotifyQueuedVolatile(long page) {
         NativeMemory.putIntVolatile(page + NOTIFY_QUEUED_OFFSET, 0);
