@@ -38,6 +38,12 @@ final class EngineAllocator implements Allocator {
     private static final AtomicLong INSTANCES = new AtomicLong();
     private static final Logger LOG = LoggerFactory.getLogger("io.tinyalloc");
     private static final String LEAK_DETECTION_SAMPLED = "sampled";
+    /** The owner's free: check and push in one pass (checks on, the default). */
+    private static final int CHECKED_FREE = 0;
+    /** The owner's free: push only (checks off). */
+    private static final int PLAIN_FREE = 1;
+    /** The owner's free: each check on its own, out of line (hardened mode, batched remote frees). */
+    private static final int CAREFUL_FREE = 2;
     /** Fibonacci hashing's multiplier: mixes a block address into its canary. */
     private static final long CANARY_MULTIPLIER = 0x9E3779B97F4A7C15L;
     /** Every open engine: consulted only to explain an address that is not this engine's. */
@@ -80,6 +86,8 @@ final class EngineAllocator implements Allocator {
     private final long maxByteAlignment;
     /** {@code checks = on}: misuse is detected by {@link BlockChecks} and thrown at the call. */
     private final boolean checks;
+    /** How the owner frees: {@link #CHECKED_FREE}, {@link #PLAIN_FREE} or {@link #CAREFUL_FREE}. */
+    private final int ownerFree;
     /**
      * {@code secure = on}: guard pages, free lists checked as they are followed, blocks handed
      * out in random order, canaries after small blocks. Implies {@link #checks}.
@@ -87,8 +95,8 @@ final class EngineAllocator implements Allocator {
     final boolean secure;
     /** The sites of sampled blocks with {@code leak-detection = sampled}, else null. */
     final LeakSites sampledSites;
-    /** Large allocations so far, with {@code leak-detection = sampled}: every so many is tracked. */
-    private final AtomicLong largeAllocations = new AtomicLong();
+    /** Bytes of large allocations so far, with {@code leak-detection = sampled}: every so many, one is tracked. */
+    private final AtomicLong largeAllocatedBytes = new AtomicLong();
     private final String description;
     private final SegmentMap segmentMap;
     private final MemoryLimit limit;
@@ -131,6 +139,9 @@ final class EngineAllocator implements Allocator {
         this.linkKey = new SecureRandom().nextLong();
         this.secure = settings.secure();
         this.checks = settings.checks() || secure;
+        // Batched remote frees are off in hardened mode: see remoteFreeBatches below.
+        this.ownerFree = secure || remoteFree.delivery() == RemoteFree.Delivery.BATCHED ? CAREFUL_FREE
+                : checks ? CHECKED_FREE : PLAIN_FREE;
         this.sampledSites = settings.leakDetection() == EngineSettings.LeakDetection.SAMPLED
                 ? new LeakSites(LEAK_DETECTION_SAMPLED) : null;
         this.emptyPage = metadataArena.allocate(PageDescriptor.BYTE_SIZE, Long.BYTES).address();
@@ -250,13 +261,19 @@ final class EngineAllocator implements Allocator {
         }
         try {
             long block = large.allocate(byteAlignment, regionByteSize);
-            if (sampledSites != null && largeAllocations.incrementAndGet() % EngineSettings.LEAK_SAMPLE_INTERVAL == 0) {
+            if (sampledSites != null && isLargeSampleDue(regionByteSize)) {
                 sampledSites.track(block, large.usableSize(lookup.segmentOf(block), block));
             }
             return block;
         } catch (PlatformMemoryException e) {
             throw failed(byteSize, e);
         }
+    }
+
+    /** Whether this large allocation crosses a multiple of {@link EngineSettings#LEAK_SAMPLE_LARGE_BYTES}. */
+    private boolean isLargeSampleDue(long regionByteSize) {
+        long after = largeAllocatedBytes.addAndGet(regionByteSize);
+        return after / EngineSettings.LEAK_SAMPLE_LARGE_BYTES != (after - regionByteSize) / EngineSettings.LEAK_SAMPLE_LARGE_BYTES;
     }
 
     private AllocationFailedException failed(long byteSize, PlatformMemoryException cause) {
@@ -325,26 +342,42 @@ final class EngineAllocator implements Allocator {
         if (SegmentDescriptor.isOwnedBy(owner, Thread.currentThread().threadId())) {
             long page = SegmentDescriptor.pageDescriptorOf(segment, address, owner);
             int pageShift = SegmentDescriptor.pageShiftOf(owner);
-            if (checks && !secure && remoteFreeBatches == null) {
+            if (ownerFree == CHECKED_FREE) {
                 int pushed = PageDescriptor.pushBlockCheckedPlain(page, address, linkKey, pageShift, table);
                 if (pushed != PageDescriptor.PUSHED) {
                     afterCheckedPush(pushed, page, address, pageShift);
                 }
                 return;
             }
-            if (checks && (!BlockChecks.isLivePlain(page, address, pageShift, table, linkKey)
-                    || waitsInRemoteBatch(address))) {
-                throw notLive(page, address, pageShift, "free");
+            if (ownerFree == PLAIN_FREE) {
+                if (PageDescriptor.pushBlockPlain(page, address, linkKey)) {
+                    heaps.local().localFreeSlow(page);
+                }
+                return;
             }
-            if (secure) {
-                checkCanary(page, address, "free");
-            }
-            if (PageDescriptor.pushBlockPlain(page, address, linkKey)) {
-                heaps.local().localFreeSlow(page);
-            }
+            freeOwnedCarefully(page, address, pageShift);
             return;
         }
         freeNotOwned(segment, address);
+    }
+
+    /**
+     * The owner's free in hardened mode or with batched remote frees: each check on its own.
+     * Kept out of {@link #free(long)} so that the common paths stay small enough for C2 to
+     * inline the whole free into its caller (a compiled method above its inlining size is
+     * called instead).
+     */
+    private void freeOwnedCarefully(long page, long address, int pageShift) {
+        if (checks && (!BlockChecks.isLivePlain(page, address, pageShift, table, linkKey)
+                || waitsInRemoteBatch(address))) {
+            throw notLive(page, address, pageShift, "free");
+        }
+        if (secure) {
+            checkCanary(page, address, "free");
+        }
+        if (PageDescriptor.pushBlockPlain(page, address, linkKey)) {
+            heaps.local().localFreeSlow(page);
+        }
     }
 
     /** What a checked owner's free does when the push was not the common case. */
@@ -794,7 +827,7 @@ final class EngineAllocator implements Allocator {
         switch (heap.state.get()) {
             case Heap.OWNED -> {
                 Thread owner = heap.owner();
-                if (owner != null && !owner.isAlive() && heap.state.compareAndSet(Heap.OWNED, Heap.BUSY)) {
+                if (owner != null && !owner.isAlive() && heap.claimFromDeadOwner(owner)) {
                     reclaimAndRelease(heap, now, true);
                 } else {
                     purgeFreePages(heap, now);

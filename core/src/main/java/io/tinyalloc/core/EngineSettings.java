@@ -53,7 +53,10 @@ public record EngineSettings(
     public enum LeakDetection {
         /** None: leak reports have totals only. */
         OFF,
-        /** One in {@link #LEAK_SAMPLE_INTERVAL} allocations that refill a page, and of large allocations. */
+        /**
+         * One in {@link #LEAK_SAMPLE_INTERVAL} allocations that refill a page, and a large allocation
+         * every {@link #LEAK_SAMPLE_LARGE_BYTES} of large allocations.
+         */
         SAMPLED,
         /** Every allocation: each one costs a stack walk, for debugging. */
         ALL
@@ -64,7 +67,14 @@ public record EngineSettings(
      * path is tracked. A program that leaks keeps taking the slow path (its pages fill), so its
      * leaks are sampled in proportion to the memory they hold.
      */
-    public static final int LEAK_SAMPLE_INTERVAL = 64;
+    public static final int LEAK_SAMPLE_INTERVAL = 512;
+
+    /**
+     * With {@link LeakDetection#SAMPLED}, a large allocation is tracked each time this many bytes
+     * of large allocations have been made since the last one: a stack walk costs microseconds,
+     * which a loop of 1 MiB allocations could not absorb at a fixed count.
+     */
+    public static final long LEAK_SAMPLE_LARGE_BYTES = 256L << 20;
 
     /** {@link #limitByteSize()} when there is no limit. */
     public static final long NO_LIMIT = Long.MAX_VALUE;

@@ -127,6 +127,27 @@ final class Heap {
         return owner;
     }
 
+    /**
+     * Takes the heap of {@code deadOwner}, seen dead, for reclaiming: sets the state from
+     * {@link #OWNED} to {@link #BUSY}. The state alone cannot tell whether it is still that
+     * thread's: between the look and the CAS, maintenance may have reclaimed the heap and another
+     * thread adopted it, leaving it OWNED again by a live thread (the ABA that let two threads
+     * share a heap, and crashed mstress). So once BUSY, which freezes the owner, the owner is
+     * compared, and a heap that changed hands is given back as it was.
+     *
+     * @return whether the caller now holds the heap, BUSY, with the dead owner's pages in it
+     */
+    boolean claimFromDeadOwner(Thread deadOwner) {
+        if (!state.compareAndSet(OWNED, BUSY)) {
+            return false;
+        }
+        if (owner != deadOwner) {
+            state.set(OWNED);
+            return false;
+        }
+        return true;
+    }
+
     /** Read racily by {@link HeapRegistry#local()}: see there why that is safe. */
     long ownerThreadIdPlain() {
         return fastTable[OWNER_SLOT];

@@ -98,9 +98,10 @@ final class HeapRegistry {
     private Heap adoptUnowned(Thread thread) {
         for (Heap heap : heaps) {
             int state = heap.state.get();
-            boolean claimable = state == Heap.ABANDONED
-                    || (state == Heap.OWNED && heap.owner() != null && !heap.owner().isAlive());
-            if (claimable && heap.state.compareAndSet(state, Heap.BUSY)) {
+            Thread owner = heap.owner(); // read once: maintenance may clear it meanwhile
+            boolean claimed = state == Heap.ABANDONED ? heap.state.compareAndSet(Heap.ABANDONED, Heap.BUSY)
+                    : state == Heap.OWNED && owner != null && !owner.isAlive() && heap.claimFromDeadOwner(owner);
+            if (claimed) {
                 if (state == Heap.OWNED) {
                     // Settle the dead thread's pages first, as maintenance would have.
                     heap.reclaim(System.nanoTime(), true);

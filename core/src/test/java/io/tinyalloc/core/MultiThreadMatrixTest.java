@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The engine against a model of live blocks that holds across threads, over every combination
- * of the strategy matrix that the engine accepts ({@link TestEngines#matrix()}).
+ * of the strategy matrix that the engine accepts, with each way of delivering remote frees
+ * ({@link TestEngines#multiThreadMatrix()}).
  *
  * <p>{@value #THREADS} threads, more than the build machine's 2 cores so that they are preempted
  * mid-operation, each run a seeded random walk: they allocate (plain, zeroed, aligned, as
@@ -65,7 +66,7 @@ class MultiThreadMatrixTest {
     private static final int FREE_RECEIVED_PERCENT = 60;
 
     static Stream<Recipe> matrix() {
-        return TestEngines.matrix().stream();
+        return TestEngines.multiThreadMatrix().stream();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -5,10 +5,12 @@ import com.typesafe.config.ConfigValueFactory;
 import io.tinyalloc.Allocator;
 import io.tinyalloc.spi.PageLookup;
 import io.tinyalloc.spi.PageLookupProvider;
+import io.tinyalloc.spi.PageSelectionProvider;
 import io.tinyalloc.spi.PlatformMemory;
 import io.tinyalloc.spi.PlatformMemoryProvider;
 import io.tinyalloc.spi.PurgePolicy;
 import io.tinyalloc.spi.PurgePolicyProvider;
+import io.tinyalloc.spi.RemoteFreeProvider;
 import io.tinyalloc.spi.SizeClasses;
 import io.tinyalloc.spi.SizeClassesProvider;
 import io.tinyalloc.spi.StrategyContext;
@@ -66,6 +68,7 @@ final class TestEngines {
      * @param largeCacheMaxAge how long a freed large region stays cached
      * @param virtualThreadHeaps heaps shared by virtual threads
      * @param backgroundPurge whether a daemon thread purges while the allocator is idle
+     * @param remoteFree the {@code RemoteFreeProvider} name, one of {@link #MATRIX_REMOTE_FREES}
      */
     record Recipe(
             String sizeClasses,
@@ -77,11 +80,12 @@ final class TestEngines {
             long largeCacheByteCapacity,
             Duration largeCacheMaxAge,
             int virtualThreadHeaps,
-            boolean backgroundPurge) {
+            boolean backgroundPurge,
+            String remoteFree) {
 
         /** A middle-of-the-road engine: 4 MiB segments, 64/512 KiB pages, short purge delay, large cache on. */
         static final Recipe DEFAULT = new Recipe("jemalloc", "masking", 4 * MiB, List.of(64 * KiB, 512 * KiB),
-                "delayed", Duration.ofMillis(5), 64 * MiB, Duration.ofSeconds(10), 4, false);
+                "delayed", Duration.ofMillis(5), 64 * MiB, Duration.ofSeconds(10), 4, false, "per-page");
 
         Recipe {
             pageByteSizes = List.copyOf(pageByteSizes);
@@ -89,47 +93,52 @@ final class TestEngines {
 
         Recipe withSizeClasses(String provider) {
             return new Recipe(provider, pageLookup, segmentByteSize, pageByteSizes, purge, purgeDelay,
-                    largeCacheByteCapacity, largeCacheMaxAge, virtualThreadHeaps, backgroundPurge);
+                    largeCacheByteCapacity, largeCacheMaxAge, virtualThreadHeaps, backgroundPurge, remoteFree);
         }
 
         Recipe withPageLookup(String provider) {
             return new Recipe(sizeClasses, provider, segmentByteSize, pageByteSizes, purge, purgeDelay,
-                    largeCacheByteCapacity, largeCacheMaxAge, virtualThreadHeaps, backgroundPurge);
+                    largeCacheByteCapacity, largeCacheMaxAge, virtualThreadHeaps, backgroundPurge, remoteFree);
         }
 
         Recipe withGeometry(long segment, long... pages) {
             return new Recipe(sizeClasses, pageLookup, segment, Arrays.stream(pages).boxed().toList(), purge,
-                    purgeDelay, largeCacheByteCapacity, largeCacheMaxAge, virtualThreadHeaps, backgroundPurge);
+                    purgeDelay, largeCacheByteCapacity, largeCacheMaxAge, virtualThreadHeaps, backgroundPurge, remoteFree);
         }
 
         Recipe withPurge(String provider) {
             return new Recipe(sizeClasses, pageLookup, segmentByteSize, pageByteSizes, provider, purgeDelay,
-                    largeCacheByteCapacity, largeCacheMaxAge, virtualThreadHeaps, backgroundPurge);
+                    largeCacheByteCapacity, largeCacheMaxAge, virtualThreadHeaps, backgroundPurge, remoteFree);
         }
 
         Recipe withPurgeDelay(Duration delay) {
             return new Recipe(sizeClasses, pageLookup, segmentByteSize, pageByteSizes, "delayed", delay,
-                    largeCacheByteCapacity, largeCacheMaxAge, virtualThreadHeaps, backgroundPurge);
+                    largeCacheByteCapacity, largeCacheMaxAge, virtualThreadHeaps, backgroundPurge, remoteFree);
         }
 
         Recipe withLargeCache(long byteCapacity) {
             return new Recipe(sizeClasses, pageLookup, segmentByteSize, pageByteSizes, purge, purgeDelay, byteCapacity,
-                    largeCacheMaxAge, virtualThreadHeaps, backgroundPurge);
+                    largeCacheMaxAge, virtualThreadHeaps, backgroundPurge, remoteFree);
         }
 
         Recipe withLargeCacheMaxAge(Duration maxAge) {
             return new Recipe(sizeClasses, pageLookup, segmentByteSize, pageByteSizes, purge, purgeDelay,
-                    largeCacheByteCapacity, maxAge, virtualThreadHeaps, backgroundPurge);
+                    largeCacheByteCapacity, maxAge, virtualThreadHeaps, backgroundPurge, remoteFree);
         }
 
         Recipe withVirtualThreadHeaps(int heaps) {
             return new Recipe(sizeClasses, pageLookup, segmentByteSize, pageByteSizes, purge, purgeDelay,
-                    largeCacheByteCapacity, largeCacheMaxAge, heaps, backgroundPurge);
+                    largeCacheByteCapacity, largeCacheMaxAge, heaps, backgroundPurge, remoteFree);
         }
 
         Recipe withBackgroundPurge(boolean on) {
             return new Recipe(sizeClasses, pageLookup, segmentByteSize, pageByteSizes, purge, purgeDelay,
-                    largeCacheByteCapacity, largeCacheMaxAge, virtualThreadHeaps, on);
+                    largeCacheByteCapacity, largeCacheMaxAge, virtualThreadHeaps, on, remoteFree);
+        }
+
+        Recipe withRemoteFree(String provider) {
+            return new Recipe(sizeClasses, pageLookup, segmentByteSize, pageByteSizes, purge, purgeDelay,
+                    largeCacheByteCapacity, largeCacheMaxAge, virtualThreadHeaps, backgroundPurge, provider);
         }
 
         /** The largest class the largest page holds {@link EngineSettings#MIN_BLOCKS_PER_PAGE} times. */
@@ -160,11 +169,15 @@ final class TestEngines {
                     + " pages=" + pageByteSizes.stream().map(TestEngines::bytes).collect(Collectors.joining(",", "[", "]"))
                     + " purge=" + purge + (UNDELAYED_PURGES.contains(purge) ? "" : "(" + purgeDelay.toMillis() + "ms)")
                     + " large-cache=" + bytes(largeCacheByteCapacity)
-                    + (backgroundPurge ? " background-purge" : "");
+                    + (backgroundPurge ? " background-purge" : "")
+                    + ("per-page".equals(remoteFree) ? "" : " remote-free=" + remoteFree);
         }
     }
 
     // ---------------------------------------------------------------- the strategy matrix
+
+    /** The page selection of every test engine (the other, lowest-address, has PageSelectionModelTest). */
+    private static final String FIRST_FIT = "first-fit";
 
     /** The size-class tables of the matrix: every built-in one. */
     static final List<String> MATRIX_SIZE_CLASSES = List.of("jemalloc", "mimalloc", "tinyalloc32", "custom");
@@ -179,6 +192,11 @@ final class TestEngines {
             "immediate",
             "delayed",
             "decay");
+    /**
+     * How blocks freed by another thread reach their page, in the matrix run on several threads
+     * ({@link #multiThreadMatrix()}): on one thread there are no remote frees to tell them apart.
+     */
+    static final List<String> MATRIX_REMOTE_FREES = List.of("per-page", "batched");
     /**
      * The geometries of the matrix: the smallest segment with small pages, so that segments fill
      * and empty often and aligned and large requests cross segment boundaries; and a large segment
@@ -258,6 +276,13 @@ final class TestEngines {
         return Matrix.ACCEPTED;
     }
 
+    /** {@link #matrix()} once per way of delivering remote frees: the matrix of the multi-thread tests. */
+    static List<Recipe> multiThreadMatrix() {
+        return MATRIX_REMOTE_FREES.stream()
+                .flatMap(remoteFree -> matrix().stream().map(recipe -> recipe.withRemoteFree(remoteFree)))
+                .toList();
+    }
+
     /** The combinations of {@link #product()} that the engine refuses, each with its problems. */
     static List<Refusal> refused() {
         return Matrix.REFUSED;
@@ -327,7 +352,11 @@ final class TestEngines {
         PurgePolicyProvider purgeProvider = provider(PurgePolicyProvider.class, recipe.purge());
         PurgePolicy purgePolicy = purgeProvider.create(
                 context(purgeSettings(purgeProvider, recipe), osPageByteSize, recipe));
-        return Engine.create(settings(recipe), platform, sizeClasses, pageLookup, purgePolicy);
+        PageSelectionProvider selectionProvider = provider(PageSelectionProvider.class, FIRST_FIT);
+        RemoteFreeProvider remoteFreeProvider = provider(RemoteFreeProvider.class, recipe.remoteFree());
+        return Engine.create(settings(recipe), platform, sizeClasses, pageLookup, purgePolicy,
+                selectionProvider.create(context(selectionProvider.defaults(), osPageByteSize, recipe)),
+                remoteFreeProvider.create(context(remoteFreeProvider.defaults(), osPageByteSize, recipe)));
     }
 
     /** The names of the providers of a kind on the test class path, sorted. */
