@@ -335,9 +335,6 @@ final class EngineAllocator implements Allocator {
         }
         checkOpen(address, "free");
         long segment = segmentOfBlock(address, "free");
-        if (sampledSites != null) {
-            sampledSites.forget(address);
-        }
         long owner = SegmentDescriptor.ownerOpaque(segment);
         if (SegmentDescriptor.isOwnedBy(owner, Thread.currentThread().threadId())) {
             long page = SegmentDescriptor.pageDescriptorOf(segment, address, owner);
@@ -349,6 +346,7 @@ final class EngineAllocator implements Allocator {
                 }
                 return;
             }
+            forgetIfSampled(page, address);
             if (ownerFree == PLAIN_FREE) {
                 if (PageDescriptor.pushBlockPlain(page, address, linkKey)) {
                     heaps.local().localFreeSlow(page);
@@ -380,12 +378,30 @@ final class EngineAllocator implements Allocator {
         }
     }
 
-    /** What a checked owner's free does when the push was not the common case. */
+    /**
+     * What a checked owner's free does when the push was not the common case. A tracked block is
+     * forgotten after its push: on the owner's thread, nobody can have taken it again yet.
+     */
     private void afterCheckedPush(int pushed, long page, long address, int pageShift) {
         if (pushed == PageDescriptor.NOT_LIVE) {
             throw notLive(page, address, pageShift, "free");
         }
-        heaps.local().localFreeSlow(page);
+        if ((pushed & PageDescriptor.SAMPLED_PAGE) != 0 && sampledSites != null) {
+            sampledSites.forget(address);
+        }
+        if ((pushed & PageDescriptor.PUSHED_LOOK) != 0) {
+            heaps.local().localFreeSlow(page);
+        }
+    }
+
+    /**
+     * With {@code leak-detection = sampled}: forgets a block of a page that holds tracked blocks,
+     * before the block is pushed (another thread may take it again right after).
+     */
+    private void forgetIfSampled(long page, long address) {
+        if (sampledSites != null && PageDescriptor.isSampledOpaque(page)) {
+            sampledSites.forget(address);
+        }
     }
 
     /**
@@ -394,10 +410,14 @@ final class EngineAllocator implements Allocator {
      */
     private void freeNotOwned(long segment, long address) {
         if (SegmentDescriptor.kind(segment) == SegmentDescriptor.LARGE) {
+            if (sampledSites != null) {
+                sampledSites.forget(address);
+            }
             large.free(segment, address);
             return;
         }
         long page = SegmentDescriptor.pageDescriptorOf(segment, address);
+        forgetIfSampled(page, address);
         if (Thread.currentThread().isVirtual()) {
             Heap heap = heaps.byIndex(SegmentDescriptor.heapIndex(segment));
             if (heap.isShared()) {

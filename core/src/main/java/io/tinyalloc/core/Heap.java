@@ -182,9 +182,11 @@ final class Heap {
     long allocateSlow(int sizeClass) {
         collectNotified();
         collectRemoteMessages();
-        long block = engine.pop(findPageWithFreeBlock(sizeClass));
+        long page = findPageWithFreeBlock(sizeClass);
+        long block = engine.pop(page);
         if (engine.sampledSites != null && --leakSampleCountdown == 0) {
             leakSampleCountdown = EngineSettings.LEAK_SAMPLE_INTERVAL;
+            PageDescriptor.markSampledPlain(page); // before the block can be freed by any thread
             engine.sampledSites.track(block, engine.table.blockByteSize(sizeClass));
         }
         tickIfDue();

@@ -19,9 +19,10 @@ import java.util.stream.Collectors;
  * {@link #MAX_FRAMES} frames, captured with a {@link StackWalker}: a few microseconds, which is
  * why {@code leak-detection = sampled} captures it for a small share of allocations only.
  *
- * <p>The filter is a bitmap with a bit per bucket of addresses, set while a tracked block hashes
- * there: 512 bytes, so that the load every free makes stays in the first-level cache (a table of
- * counters, 16 KiB, cost 7–18 % on the trace replays). Per-bucket counts, touched only when a
+ * <p>Frees reach {@link #forget} only for blocks of pages marked as holding a tracked block
+ * ({@code PageDescriptor.markSampledPlain}) and for large blocks. The filter is a bitmap with a
+ * bit per bucket of addresses, set while a tracked block hashes there: 512 bytes, so that the
+ * load stays in the first-level cache. Per-bucket counts, touched only when a
  * block is tracked or forgotten (rare), say when a bit can be cleared; both change under a
  * lock. The bitmap is read plain on every free: a stale zero can only come from a bucket whose
  * block was tracked by another thread without a happens-before edge to this free, which a
@@ -51,7 +52,16 @@ final class LeakSites {
     private final int[] trackedPerBucket = new int[FILTER_BUCKETS];
     private final ReentrantLock filterLock = new ReentrantLock();
 
-    private record Tracked(long byteSize, List<StackTraceElement> site) {
+    /**
+     * A tracked block: its size and the frames of its allocation, kept as the walker's frames
+     * and turned into {@link StackTraceElement}s only for a report (the conversion is most of
+     * a walk's cost).
+     */
+    private record Tracked(long byteSize, List<StackWalker.StackFrame> frames) {
+
+        List<StackTraceElement> site() {
+            return frames.stream().map(StackWalker.StackFrame::toStackTraceElement).toList();
+        }
     }
 
     /** @param detection the mode that tracks blocks, for reports: {@code sampled} or {@code all} */
@@ -61,7 +71,7 @@ final class LeakSites {
 
     /** Records where the calling thread allocated {@code address}, a block of {@code byteSize} usable bytes. */
     void track(long address, long byteSize) {
-        List<StackTraceElement> site = callerStack();
+        List<StackWalker.StackFrame> site = callerStack();
         int bucket = bucket(address);
         filterLock.lock();
         try {
@@ -107,11 +117,10 @@ final class LeakSites {
         return (int) ((address * HASH_MULTIPLIER) >>> FILTER_SHIFT);
     }
 
-    private static List<StackTraceElement> callerStack() {
+    private static List<StackWalker.StackFrame> callerStack() {
         return WALKER.walk(frames -> frames
                 .dropWhile(LeakSites::isAllocatorFrame)
                 .limit(MAX_FRAMES)
-                .map(StackWalker.StackFrame::toStackTraceElement)
                 .toList());
     }
 

@@ -48,8 +48,10 @@ import static io.tinyalloc.core.NativeMemory.putLongPlain;
  *   bits 48..63  USED: blocks handed out and not yet back on the local free list
  * </pre>
  *
- * {@code EXTEND} holds the carving point in bits 0..47 and a copy of {@code SIZE_CLASS} in bits
- * 48..63, so that the checks of a free ({@link #pushBlockCheckedPlain}) get both with one read.
+ * {@code EXTEND} holds the carving point in bits 0..47, a copy of {@code SIZE_CLASS} in bits
+ * 48..62, so that the checks of a free ({@link #pushBlockCheckedPlain}) get both with one read,
+ * and in bit 63 {@code SAMPLED}: leak detection tracked a block of the page since it was last
+ * assigned, so a free of one of its blocks must look the block up ({@link LeakSites}).
  *
  * <p>Block addresses fit in the low {@value SegmentMap#ADDRESS_BITS} bits (the engine maps nothing
  * above), and a page holds at most {@link #MAX_CAPACITY} blocks, so neither field spills into the
@@ -206,6 +208,12 @@ final class PageDescriptor {
     static final int PUSHED_LOOK = 1;
     /** {@link #pushBlockCheckedPlain}: not a live block of the page; nothing was changed. */
     static final int NOT_LIVE = 2;
+    /** Added to {@link #PUSHED} or {@link #PUSHED_LOOK}: the page is marked {@link #markSampledPlain sampled}. */
+    static final int SAMPLED_PAGE = 4;
+    /** EXTEND's bit 63: see the class comment. */
+    private static final long SAMPLED_BIT = Long.MIN_VALUE;
+    /** The class bits of EXTEND, once shifted down: classes are below 2^15 (SizeClassTable). */
+    private static final int EXTEND_CLASS_MASK = (1 << (Long.SIZE - 1 - USED_SHIFT)) - 1;
 
     /**
      * {@link #pushBlockPlain} after {@link BlockChecks}' test, reading each descriptor word once:
@@ -218,7 +226,7 @@ final class PageDescriptor {
         long extend = getLongPlain(page + EXTEND_NEXT_OFFSET);
         long firstWord = getLongPlain(block);
         if (localFree >>> USED_SHIFT == 0 || block >= (extend & HEAD_MASK)
-                || !table.isBlockStart((int) (extend >>> USED_SHIFT), block & ((1L << pageShift) - 1))
+                || !table.isBlockStart((int) (extend >>> USED_SHIFT) & EXTEND_CLASS_MASK, block & ((1L << pageShift) - 1))
                 || BlockChecks.looksFree(page, block, firstWord, linkKey, pageShift)
                         && BlockChecks.isOnFreeList(page, block, pageShift, linkKey)) {
             return NOT_LIVE;
@@ -227,7 +235,17 @@ final class PageDescriptor {
         putLongPlain(block, encodeLink(page, head, linkKey));
         long updated = ((localFree & ~HEAD_MASK) - ONE_USED) | block;
         putLongPlain(page + LOCAL_FREE_OFFSET, updated);
-        return head == 0 || updated >>> USED_SHIFT == 0 ? PUSHED_LOOK : PUSHED;
+        return (head == 0 || updated >>> USED_SHIFT == 0 ? PUSHED_LOOK : PUSHED) | (extend < 0 ? SAMPLED_PAGE : 0);
+    }
+
+    /** Marks the page as holding a block leak detection tracks. Owner only. */
+    static void markSampledPlain(long page) {
+        putLongPlain(page + EXTEND_NEXT_OFFSET, getLongPlain(page + EXTEND_NEXT_OFFSET) | SAMPLED_BIT);
+    }
+
+    /** Whether the page may hold a tracked block; from any thread, a stale no is covered in {@link LeakSites}. */
+    static boolean isSampledOpaque(long page) {
+        return getLongOpaque(page + EXTEND_NEXT_OFFSET) < 0;
     }
 
     /** The word a free block of {@code page} stores to link {@code next} (0 for none). */

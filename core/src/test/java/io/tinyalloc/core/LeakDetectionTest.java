@@ -101,6 +101,23 @@ class LeakDetectionTest {
         }
     }
 
+    /** Guards the sampled-page bit on the remote free path: blocks freed by another thread are forgotten too. */
+    @Test
+    void sampledBlocksFreedByAnotherThreadAreForgotten() throws InterruptedException {
+        try (Allocator allocator = CustomEngines.create(s -> s.withLeakDetection(LeakDetection.SAMPLED))) {
+            long[] blocks = leakSmall(allocator, MANY_SMALL);
+            assertFalse(allocator.leaks().sites().isEmpty(), "nothing was sampled: " + allocator.leaks().format());
+            Thread freer = Thread.ofPlatform().start(() -> {
+                for (long block : blocks) {
+                    allocator.free(block);
+                }
+            });
+            freer.join();
+            assertTrue(allocator.leaks().sites().isEmpty(), "blocks freed remotely still tracked: "
+                    + allocator.leaks().format());
+        }
+    }
+
     @Test
     void closingWithBlocksLiveLogsTheReport() {
         Allocator allocator = CustomEngines.create(s -> s.withLeakDetection(LeakDetection.ALL));
