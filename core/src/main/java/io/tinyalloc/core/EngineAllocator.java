@@ -209,13 +209,23 @@ final class EngineAllocator implements Allocator {
     private long allocateSmall(int sizeClass, long byteSize) {
         checkOpen();
         if (secure) {
-            return withCanary(allocateSmallUncached(sizeClass, byteSize), sizeClass);
+            return withCanary(allocateSmallSecure(sizeClass, byteSize), sizeClass);
         }
         long[] table = HeapRegistry.cachedTable(recentTables, Thread.currentThread().threadId());
         if (table == null) {
             return allocateSmallUncached(sizeClass, byteSize);
         }
         long block = PageDescriptor.popBlockPlain(table[Heap.FIRST_PAGE_SLOT + sizeClass], linkKey);
+        return block != 0 ? block : allocateSlow(heaps.local(), sizeClass, byteSize);
+    }
+
+    /** {@link #allocateSmall} in hardened mode: the same table cache, and a pop that checks the link it follows. */
+    private long allocateSmallSecure(int sizeClass, long byteSize) {
+        long[] table = HeapRegistry.cachedTable(recentTables, Thread.currentThread().threadId());
+        if (table == null) {
+            return allocateSmallUncached(sizeClass, byteSize);
+        }
+        long block = pop(table[Heap.FIRST_PAGE_SLOT + sizeClass]);
         return block != 0 ? block : allocateSlow(heaps.local(), sizeClass, byteSize);
     }
 
