@@ -51,7 +51,8 @@ final class BlockChecks {
                 PageDescriptor.usedOpaque(page), sizeClass, PageDescriptor.extendNextOpaque(page));
     }
 
-    private static boolean isLive(long page, long address, int pageShift, SizeClassTable table, long linkKey,
+    /** The test itself, on descriptor fields the caller has read (each path reads them its own way). */
+    static boolean isLive(long page, long address, int pageShift, SizeClassTable table, long linkKey,
             int used, int sizeClass, long extendNext) {
         if (used == 0 || address >= extendNext || !table.isBlockStart(sizeClass, pageOffset(address, pageShift))) {
             return false;
@@ -95,13 +96,13 @@ final class BlockChecks {
      * Returns whether a block's first word decodes as a free block's always does: to the end of
      * its list or to a block of the same page. A live block's does so by coincidence only.
      */
-    static boolean looksFree(long page, long address, long firstWord, long linkKey, int pageShift) {
+    private static boolean looksFree(long page, long address, long firstWord, long linkKey, int pageShift) {
         long decoded = PageDescriptor.decodeLink(page, firstWord, linkKey);
         return decoded == 0 || decoded >>> pageShift == address >>> pageShift;
     }
 
     /** Walks the page's local and thread-free lists, in the page only and for at most its capacity of steps. */
-    static boolean isOnFreeList(long page, long address, int pageShift, long linkKey) {
+    private static boolean isOnFreeList(long page, long address, int pageShift, long linkKey) {
         int maxSteps = PageDescriptor.capacity(page);
         return isOnList(page, PageDescriptor.freeListOpaque(page), address, pageShift, linkKey, maxSteps)
                 || isOnList(page, PageDescriptor.threadFreeVolatile(page) & ~PageDescriptor.NOTIFY, address, pageShift,

@@ -224,11 +224,8 @@ final class PageDescriptor {
     static int pushBlockCheckedPlain(long page, long block, long linkKey, int pageShift, SizeClassTable table) {
         long localFree = getLongPlain(page + LOCAL_FREE_OFFSET);
         long extend = getLongPlain(page + EXTEND_NEXT_OFFSET);
-        long firstWord = getLongPlain(block);
-        if (localFree >>> USED_SHIFT == 0 || block >= (extend & HEAD_MASK)
-                || !table.isBlockStart((int) (extend >>> USED_SHIFT) & EXTEND_CLASS_MASK, block & ((1L << pageShift) - 1))
-                || BlockChecks.looksFree(page, block, firstWord, linkKey, pageShift)
-                        && BlockChecks.isOnFreeList(page, block, pageShift, linkKey)) {
+        if (!BlockChecks.isLive(page, block, pageShift, table, linkKey, (int) (localFree >>> USED_SHIFT),
+                (int) (extend >>> USED_SHIFT) & EXTEND_CLASS_MASK, extend & HEAD_MASK)) {
             return NOT_LIVE;
         }
         long head = localFree & HEAD_MASK;

@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -342,6 +343,11 @@ final class TestEngines {
      * @throws IllegalArgumentException if the engine refuses the geometry
      */
     static Allocator createUnchecked(Recipe recipe) {
+        return createUnchecked(recipe, UnaryOperator.identity());
+    }
+
+    /** {@link #createUnchecked(Recipe)} with the engine's own settings changed: checks, limit, leak detection. */
+    static Allocator createUnchecked(Recipe recipe, UnaryOperator<EngineSettings> change) {
         PlatformMemory platform = platform();
         long osPageByteSize = platform.pageByteSize();
         SizeClassesProvider sizeClassesProvider = provider(SizeClassesProvider.class, recipe.sizeClasses());
@@ -354,7 +360,7 @@ final class TestEngines {
                 context(purgeSettings(purgeProvider, recipe), osPageByteSize, recipe));
         PageSelectionProvider selectionProvider = provider(PageSelectionProvider.class, FIRST_FIT);
         RemoteFreeProvider remoteFreeProvider = provider(RemoteFreeProvider.class, recipe.remoteFree());
-        return Engine.create(settings(recipe), platform, sizeClasses, pageLookup, purgePolicy,
+        return Engine.create(change.apply(settings(recipe)), platform, sizeClasses, pageLookup, purgePolicy,
                 selectionProvider.create(context(selectionProvider.defaults(), osPageByteSize, recipe)),
                 remoteFreeProvider.create(context(remoteFreeProvider.defaults(), osPageByteSize, recipe)));
     }
