@@ -407,6 +407,9 @@ final class Heap {
     }
 
     private void collectNotifiedPage(long page) {
+        if (!holdsSegmentOf(page)) {
+            return; // a stale notification: the page's segment was given back since
+        }
         int pageState = PageDescriptor.state(page);
         if (pageState == FREE) {
             // A stale notification: the page emptied since. Its segment may have waited for it.
@@ -939,7 +942,19 @@ final class Heap {
         }
     }
 
+    private boolean holdsSegmentOf(long page) {
+        lock.lock();
+        try {
+            return segments.contains(engine.segmentOfPage(page));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void releaseSegmentIfUnused(long segment) {
+        if (!segments.contains(segment)) {
+            return; // given back already: a stale notification named one of its pages
+        }
         int pageCount = SegmentDescriptor.pageCount(segment);
         int usablePages = 0;
         for (int pageIndex = 0; pageIndex < pageCount; pageIndex++) {
