@@ -14,11 +14,11 @@ import static io.tinyalloc.core.NativeMemory.getLongPlain;
  *       page of the segment's header;</li>
  *   <li>lies below the page's carving point: blocks past it were never handed out;</li>
  *   <li>starts a block: its offset in the page is a multiple of the class's stride
- *       ({@link SizeClassTable#isBlockStart}), else it is an interior pointer;</li>
+ *       ({@link SizeClassTable#startsBlock}), else it is an interior pointer;</li>
  *   <li>is on none of the page's free lists: else it was freed already.</li>
  * </ol>
- * The first three cost a few loads from the descriptor line the free touches anyway and one
- * multiplication. The last would need a walk of the free lists; instead the block's first word
+ * The first three cost three loads from the descriptor line the free touches anyway and two
+ * multiplications. The last would need a walk of the free lists; instead the block's first word
  * is decoded ({@link PageDescriptor#decodeLink}): a free block's always decodes to 0 or to a
  * block of its page, a live block's (user data, or the 0 an allocation leaves there) does so
  * only by a coincidence of about one in 2^(64 - page shift) for data unrelated to the
@@ -39,22 +39,23 @@ final class BlockChecks {
     /** {@link BlockChecks}' test on the owning thread (or under a shared heap's lock). */
     static boolean isLivePlain(long page, long address, int pageShift, SizeClassTable table, long linkKey) {
         // A page with blocks in use has a class: the owner's view is never torn.
-        return isLive(page, address, pageShift, table, linkKey, PageDescriptor.usedPlain(page),
-                PageDescriptor.sizeClass(page), PageDescriptor.extendNext(page));
+        return isLive(page, address, pageShift, linkKey, PageDescriptor.usedPlain(page),
+                PageDescriptor.strideDivisor(page), PageDescriptor.extendNext(page));
     }
 
     /** {@link BlockChecks}' test from any thread; see the class comment for why racy reads are safe. */
     static boolean isLiveOpaque(long page, long address, int pageShift, SizeClassTable table, long linkKey) {
         int sizeClass = PageDescriptor.sizeClassOpaque(page);
         // A torn view (the page emptied and reassigned under a misused address) may show no class.
-        return sizeClass >= 0 && sizeClass < table.count() && isLive(page, address, pageShift, table, linkKey,
-                PageDescriptor.usedOpaque(page), sizeClass, PageDescriptor.extendNextOpaque(page));
+        return sizeClass >= 0 && sizeClass < table.count() && isLive(page, address, pageShift, linkKey,
+                PageDescriptor.usedOpaque(page), PageDescriptor.strideDivisorOpaque(page),
+                PageDescriptor.extendNextOpaque(page));
     }
 
     /** The test itself, on descriptor fields the caller has read (each path reads them its own way). */
-    static boolean isLive(long page, long address, int pageShift, SizeClassTable table, long linkKey,
-            int used, int sizeClass, long extendNext) {
-        if (used == 0 || address >= extendNext || !table.isBlockStart(sizeClass, pageOffset(address, pageShift))) {
+    static boolean isLive(long page, long address, int pageShift, long linkKey, int used, long strideDivisor,
+            long extendNext) {
+        if (used == 0 || address >= extendNext || !SizeClassTable.startsBlock(strideDivisor, pageOffset(address, pageShift))) {
             return false;
         }
         return !looksFree(page, address, getLongPlain(address), linkKey, pageShift)

@@ -350,7 +350,7 @@ final class EngineAllocator implements Allocator {
             long page = SegmentDescriptor.pageDescriptorOf(segment, address, owner);
             int pageShift = SegmentDescriptor.pageShiftOf(owner);
             if (ownerFree == CHECKED_FREE) {
-                int pushed = PageDescriptor.pushBlockCheckedPlain(page, address, linkKey, pageShift, table);
+                int pushed = PageDescriptor.pushBlockCheckedPlain(page, address, linkKey, pageShift);
                 if (pushed != PageDescriptor.PUSHED) {
                     afterCheckedPush(pushed, page, address, pageShift);
                 }
@@ -590,7 +590,7 @@ final class EngineAllocator implements Allocator {
     }
 
     IllegalStateException corruptedFreeList(long page, long block, long link) {
-        return new IllegalStateException("heap corruption detected: the free " + PageDescriptor.blockSize(page)
+        return new IllegalStateException("heap corruption detected: the free " + table.blockByteSize(PageDescriptor.sizeClass(page))
                 + "-byte block at 0x" + Long.toHexString(block) + " links to 0x" + Long.toHexString(link)
                 + ", not a block of its page: it was written after it was freed, or an overflow reached it;"
                 + " the page's free blocks past it are abandoned (secure = on)");
@@ -636,7 +636,7 @@ final class EngineAllocator implements Allocator {
     private IllegalArgumentException notLive(long page, long address, int pageShift, String call) {
         if (waitsInRemoteBatch(address)) {
             return new IllegalArgumentException(call + "(0x" + Long.toHexString(address) + "): not a live block: the "
-                    + PageDescriptor.blockSize(page) + "-byte block is already free (a double free; it waits in a batch"
+                    + table.blockByteSize(PageDescriptor.sizeClass(page)) + "-byte block is already free (a double free; it waits in a batch"
                     + " of remote frees for its heap)");
         }
         return new IllegalArgumentException(call + "(0x" + Long.toHexString(address) + "): "
@@ -655,7 +655,7 @@ final class EngineAllocator implements Allocator {
         if (SegmentDescriptor.kind(segment) == SegmentDescriptor.LARGE) {
             return large.usableSize(segment, address);
         }
-        return PageDescriptor.blockSize(SegmentDescriptor.pageDescriptorOf(segment, address));
+        return table.blockByteSize(PageDescriptor.sizeClass(SegmentDescriptor.pageDescriptorOf(segment, address)));
     }
 
     // ------------------------------------------------------------------ checks

@@ -726,8 +726,7 @@ final class Heap {
                 // the free list it kept is in the order its blocks were freed, scattered over the
                 // page, where fresh carving hands blocks out in address order (python's replay:
                 // 15.6 -> 13.3 ns per operation; see docs/architecture.md).
-                PageDescriptor.assign(page, sizeClass, (int) engine.table.blockByteSize(sizeClass),
-                        (int) engine.table.blockStride(sizeClass), pageStart, pageEnd);
+                PageDescriptor.assign(page, sizeClass, engine.table.strideDivisor(sizeClass), pageStart, pageEnd);
             }
         } finally {
             lock.unlock();

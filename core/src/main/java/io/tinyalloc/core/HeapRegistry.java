@@ -57,7 +57,8 @@ final class HeapRegistry {
      * @param threadId the calling thread's id
      */
     static long[] cachedTable(long[][] recentTables, long threadId) {
-        long[] table = recentTables[(int) threadId & (RECENT_SLOTS - 1)];
+        // Masked with the array's own length (RECENT_SLOTS), so that the JIT drops the bounds check.
+        long[] table = recentTables[(int) threadId & (recentTables.length - 1)];
         return table != null && table[Heap.OWNER_SLOT] == threadId ? table : null;
     }
 

@@ -25,6 +25,12 @@ final class NativeMemory {
     /** Masks an address into user space. */
     private static final long ADDRESS_MASK = (1L << ADDRESS_BITS) - 1;
 
+    /** Masks an address into user space and down to a multiple of a {@code long}'s size. */
+    private static final long LONG_ADDRESS_MASK = ADDRESS_MASK & -Long.BYTES;
+
+    /** Masks an address into user space and down to a multiple of an {@code int}'s size. */
+    private static final long INT_ADDRESS_MASK = ADDRESS_MASK & -Integer.BYTES;
+
     /** Everything: bounds checks pass for any user-space address, liveness is the engine's job. */
     private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
@@ -38,7 +44,8 @@ final class NativeMemory {
      * Plain accesses mask the address into user space (a no-op for every address they get): the
      * JIT then knows the offset is within ALL and drops the bounds check, which makes the fast
      * paths a compare, a branch and a trap stub shorter per access, and small enough to inline
-     * into the caller.
+     * into the caller. Ordered and atomic accesses mask the address down to their alignment as
+     * well, which lets the JIT drop the alignment check too (every address they get is aligned).
      */
     private static final VarHandle LONG_PLAIN = ValueLayout.JAVA_LONG_UNALIGNED.varHandle().withInvokeExactBehavior();
     private static final VarHandle INT_PLAIN = ValueLayout.JAVA_INT_UNALIGNED.varHandle().withInvokeExactBehavior();
@@ -65,47 +72,47 @@ final class NativeMemory {
     }
 
     static long getLongVolatile(long address) {
-        return (long) LONG_HANDLE.getVolatile(ALL, address);
+        return (long) LONG_HANDLE.getVolatile(ALL, address & LONG_ADDRESS_MASK);
     }
 
     static long getLongOpaque(long address) {
-        return (long) LONG_HANDLE.getOpaque(ALL, address);
+        return (long) LONG_HANDLE.getOpaque(ALL, address & LONG_ADDRESS_MASK);
     }
 
     static void putLongRelease(long address, long value) {
-        LONG_HANDLE.setRelease(ALL, address, value);
+        LONG_HANDLE.setRelease(ALL, address & LONG_ADDRESS_MASK, value);
     }
 
     static void putLongVolatile(long address, long value) {
-        LONG_HANDLE.setVolatile(ALL, address, value);
+        LONG_HANDLE.setVolatile(ALL, address & LONG_ADDRESS_MASK, value);
     }
 
     static boolean casLong(long address, long expected, long value) {
-        return LONG_HANDLE.compareAndSet(ALL, address, expected, value);
+        return LONG_HANDLE.compareAndSet(ALL, address & LONG_ADDRESS_MASK, expected, value);
     }
 
     static long getAndSetLong(long address, long value) {
-        return (long) LONG_HANDLE.getAndSet(ALL, address, value);
+        return (long) LONG_HANDLE.getAndSet(ALL, address & LONG_ADDRESS_MASK, value);
     }
 
     static int getIntOpaque(long address) {
-        return (int) INT_HANDLE.getOpaque(ALL, address);
+        return (int) INT_HANDLE.getOpaque(ALL, address & INT_ADDRESS_MASK);
     }
 
     static boolean casInt(long address, int expected, int value) {
-        return INT_HANDLE.compareAndSet(ALL, address, expected, value);
+        return INT_HANDLE.compareAndSet(ALL, address & INT_ADDRESS_MASK, expected, value);
     }
 
     static int getIntVolatile(long address) {
-        return (int) INT_HANDLE.getVolatile(ALL, address);
+        return (int) INT_HANDLE.getVolatile(ALL, address & INT_ADDRESS_MASK);
     }
 
     static void putIntVolatile(long address, int value) {
-        INT_HANDLE.setVolatile(ALL, address, value);
+        INT_HANDLE.setVolatile(ALL, address & INT_ADDRESS_MASK, value);
     }
 
     static int getAndAddInt(long address, int delta) {
-        return (int) INT_HANDLE.getAndAdd(ALL, address, delta);
+        return (int) INT_HANDLE.getAndAdd(ALL, address & INT_ADDRESS_MASK, delta);
     }
 
     static void putByte(long address, byte value) {

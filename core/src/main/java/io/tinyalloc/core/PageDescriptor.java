@@ -18,11 +18,10 @@ import static io.tinyalloc.core.NativeMemory.putLongPlain;
  * <pre>
  *   offset  size  field             written by
  *        0     8  LOCAL_FREE        owner   the local free list and the used count, in one word (below)
- *        8     4  (reserved)
- *       12     4  CAPACITY          owner   blocks the page holds
- *       16     4  BLOCK_SIZE        owner   usable bytes per block (blocks lie a class's stride apart)
- *       20     4  SIZE_CLASS        owner   class index, or {@link #NO_CLASS} when the page is free
- *       24     8  EXTEND            owner   first block not yet carved into the free list, and the class (below)
+ *        8     4  CAPACITY          owner   blocks the page holds
+ *       12     4  SIZE_CLASS        owner   class index, or {@link #NO_CLASS} when the page is free
+ *       16     8  STRIDE_DIVISOR    owner   the class's {@link SizeClassTable#strideDivisor}: its stride, and a reciprocal
+ *       24     8  EXTEND            owner   first block not yet carved into the free list, and a flag (below)
  *       32     8  EXTEND_END        owner   end of the last whole block
  *       40     8  QUEUE_NEXT        owner   link in the heap's queue of its class
  *       48     8  QUEUE_PREV        owner   (same queue)
@@ -48,10 +47,12 @@ import static io.tinyalloc.core.NativeMemory.putLongPlain;
  *   bits 48..63  USED: blocks handed out and not yet back on the local free list
  * </pre>
  *
- * {@code EXTEND} holds the carving point in bits 0..47, a copy of {@code SIZE_CLASS} in bits
- * 48..62, so that the checks of a free ({@link #pushBlockCheckedPlain}) get both with one read,
- * and in bit 63 {@code SAMPLED}: leak detection tracked a block of the page since it was last
- * assigned, so a free of one of its blocks must look the block up ({@link LeakSites}).
+ * {@code EXTEND} holds the carving point in bits 0..47 and, in bit 63, {@code SAMPLED}: leak
+ * detection tracked a block of the page since it was last assigned, so a free of one of its
+ * blocks must look the block up ({@link LeakSites}). The checks of a free
+ * ({@link #pushBlockCheckedPlain}) read it with {@code LOCAL_FREE} and {@code STRIDE_DIVISOR}, the
+ * stride in a form that tells a block's start from an interior pointer without a division, and
+ * without a lookup in the class table: each of those costs the free path instructions.
  *
  * <p>Block addresses fit in the low {@value SegmentMap#ADDRESS_BITS} bits (the engine maps nothing
  * above), and a page holds at most {@link #MAX_CAPACITY} blocks, so neither field spills into the
@@ -70,9 +71,9 @@ import static io.tinyalloc.core.NativeMemory.putLongPlain;
 final class PageDescriptor {
 
     static final long LOCAL_FREE_OFFSET = 0;
-    static final long CAPACITY_OFFSET = 12;
-    static final long BLOCK_SIZE_OFFSET = 16;
-    static final long SIZE_CLASS_OFFSET = 20;
+    static final long CAPACITY_OFFSET = 8;
+    static final long SIZE_CLASS_OFFSET = 12;
+    static final long STRIDE_DIVISOR_OFFSET = 16;
     static final long EXTEND_NEXT_OFFSET = 24;
     static final long EXTEND_END_OFFSET = 32;
     static final long QUEUE_NEXT_OFFSET = 40;
@@ -132,7 +133,7 @@ final class PageDescriptor {
 
     /** Checks that the fields are laid out as documented: aligned, in order, within the descriptor. */
     static void checkLayout() {
-        long[] longFields = {LOCAL_FREE_OFFSET, EXTEND_NEXT_OFFSET, EXTEND_END_OFFSET, QUEUE_NEXT_OFFSET,
+        long[] longFields = {LOCAL_FREE_OFFSET, STRIDE_DIVISOR_OFFSET, EXTEND_NEXT_OFFSET, EXTEND_END_OFFSET, QUEUE_NEXT_OFFSET,
             QUEUE_PREV_OFFSET, THREAD_FREE_OFFSET, NOTIFY_NEXT_OFFSET, DIRTY_END_OFFSET, LIST_NEXT_OFFSET,
             LIST_PREV_OFFSET, FREED_AT_OFFSET};
         for (long offset : longFields) {
@@ -212,8 +213,6 @@ final class PageDescriptor {
     static final int SAMPLED_PAGE = 4;
     /** EXTEND's bit 63: see the class comment. */
     private static final long SAMPLED_BIT = Long.MIN_VALUE;
-    /** The class bits of EXTEND, once shifted down: classes are below 2^15 (SizeClassTable). */
-    private static final int EXTEND_CLASS_MASK = (1 << (Long.SIZE - 1 - USED_SHIFT)) - 1;
 
     /**
      * {@link #pushBlockPlain} after {@link BlockChecks}' test, reading each descriptor word once:
@@ -221,11 +220,11 @@ final class PageDescriptor {
      *
      * @return {@link #PUSHED}, {@link #PUSHED_LOOK} or {@link #NOT_LIVE}
      */
-    static int pushBlockCheckedPlain(long page, long block, long linkKey, int pageShift, SizeClassTable table) {
+    static int pushBlockCheckedPlain(long page, long block, long linkKey, int pageShift) {
         long localFree = getLongPlain(page + LOCAL_FREE_OFFSET);
         long extend = getLongPlain(page + EXTEND_NEXT_OFFSET);
-        if (!BlockChecks.isLive(page, block, pageShift, table, linkKey, (int) (localFree >>> USED_SHIFT),
-                (int) (extend >>> USED_SHIFT) & EXTEND_CLASS_MASK, extend & HEAD_MASK)) {
+        if (!BlockChecks.isLive(page, block, pageShift, linkKey, (int) (localFree >>> USED_SHIFT),
+                getLongPlain(page + STRIDE_DIVISOR_OFFSET), extend & HEAD_MASK)) {
             return NOT_LIVE;
         }
         long head = localFree & HEAD_MASK;
@@ -274,8 +273,14 @@ final class PageDescriptor {
         return getIntPlain(page + CAPACITY_OFFSET);
     }
 
-    static int blockSize(long page) {
-        return getIntPlain(page + BLOCK_SIZE_OFFSET);
+    /** The {@link SizeClassTable#strideDivisor} of the page's class. */
+    static long strideDivisor(long page) {
+        return getLongPlain(page + STRIDE_DIVISOR_OFFSET);
+    }
+
+    /** Read by a remote free's checks: see {@link BlockChecks}. */
+    static long strideDivisorOpaque(long page) {
+        return getLongOpaque(page + STRIDE_DIVISOR_OFFSET);
     }
 
     static int sizeClass(long page) {
@@ -472,14 +477,15 @@ final class PageDescriptor {
      * Assigns a free page to a size class. Its blocks are carved lazily, so that memory is touched
      * (and committed) only as it is needed.
      */
-    static void assign(long page, int sizeClass, int blockByteSize, int blockStride, long start, long pageEnd) {
+    static void assign(long page, int sizeClass, long strideDivisor, long start, long pageEnd) {
+        long blockStride = SizeClassTable.strideIn(strideDivisor);
         int capacity = capacityOf(pageEnd - start, blockStride);
         putIntPlain(page + PENDING_REMOTE_OFFSET, 0);
         putLongPlain(page + LOCAL_FREE_OFFSET, 0);
         putIntPlain(page + CAPACITY_OFFSET, capacity);
-        putIntPlain(page + BLOCK_SIZE_OFFSET, blockByteSize);
         putIntPlain(page + SIZE_CLASS_OFFSET, sizeClass);
-        putLongPlain(page + EXTEND_NEXT_OFFSET, (long) sizeClass << USED_SHIFT | start);
+        putLongPlain(page + STRIDE_DIVISOR_OFFSET, strideDivisor);
+        putLongPlain(page + EXTEND_NEXT_OFFSET, start);
         setExtendEnd(page, start + (long) capacity * blockStride);
         setQueueNext(page, 0);
         setQueuePrev(page, 0);

@@ -49,7 +49,8 @@ final class SegmentMap {
             return false;
         }
         long slot = segment >>> segmentShift;
-        return (NativeMemory.getLongPlain(wordAddress(slot)) & bit(slot)) != 0;
+        // The shift takes the slot's low six bits, its bit in the word: no mask to compute.
+        return (NativeMemory.getLongPlain(wordAddress(slot)) >>> slot & 1) != 0;
     }
 
     /** The alignment of every segment and large region: what the lookup needs, and at least a segment. */

@@ -41,7 +41,7 @@ final class SizeClassTable {
     private final long[] blockStrides;
     /**
      * Per class, {@code ceil(2^32 / stride)} in the high 32 bits and the stride in the low 32: one
-     * load gives {@link #isBlockStart} both (strides are below 2^31, see {@link #placementOf}).
+     * load gives {@link #startsBlock} both (strides are below 2^31, see {@link #placementOf}).
      */
     private final long[] strideDivisors;
     private final int[] pageKinds;
@@ -202,17 +202,35 @@ final class SizeClassTable {
         return blockStrides[sizeClass];
     }
 
+    /** Returns whether a block of the class starts {@code pageOffset} bytes into its page. */
+    boolean isBlockStart(int sizeClass, long pageOffset) {
+        return startsBlock(strideDivisors[sizeClass], pageOffset);
+    }
+
     /**
-     * Returns whether a block of the class starts {@code pageOffset} bytes into its page, without
-     * a division. With {@code r = ceil(2^32 / stride) = (2^32 + e) / stride}, {@code e < stride},
-     * an offset {@code k * stride} gives {@code (k * stride * r) >>> 32 = k + (k * e >>> 32)}, which
-     * is {@code k} while offsets stay below 2^32 (pages are at most a segment, 64 MiB); any other
+     * Returns the class's stride and its reciprocal in one word, for {@link #startsBlock}: what a
+     * page's descriptor keeps, so that a free checks its address without a lookup in this table.
+     */
+    long strideDivisor(int sizeClass) {
+        return strideDivisors[sizeClass];
+    }
+
+    /** Returns the stride a {@link #strideDivisor} holds. */
+    static long strideIn(long strideDivisor) {
+        return strideDivisor & STRIDE_MASK;
+    }
+
+    /**
+     * Returns whether a block starts {@code pageOffset} bytes into a page of the class whose
+     * {@link #strideDivisor} is given, without a division. With
+     * {@code r = ceil(2^32 / stride) = (2^32 + e) / stride}, {@code e < stride}, an offset
+     * {@code k * stride} gives {@code (k * stride * r) >>> 32 = k + (k * e >>> 32)}, which is
+     * {@code k} while offsets stay below 2^32 (pages are at most a segment, 64 MiB); any other
      * offset cannot come back equal after multiplying by the stride.
      */
-    boolean isBlockStart(int sizeClass, long pageOffset) {
-        long divisor = strideDivisors[sizeClass];
-        long blockIndex = (pageOffset * (divisor >>> RECIPROCAL_SHIFT)) >>> RECIPROCAL_SHIFT;
-        return blockIndex * (divisor & STRIDE_MASK) == pageOffset;
+    static boolean startsBlock(long strideDivisor, long pageOffset) {
+        long blockIndex = (pageOffset * (strideDivisor >>> RECIPROCAL_SHIFT)) >>> RECIPROCAL_SHIFT;
+        return blockIndex * (strideDivisor & STRIDE_MASK) == pageOffset;
     }
 
     /** Returns whether blocks of the class carry a canary right after their usable bytes. */
