@@ -96,7 +96,6 @@ final class EngineAllocator implements Allocator {
     /** The sites of sampled blocks with {@code leak-detection = sampled}, else null. */
     final LeakSites sampledSites;
     /** Bytes of large allocations so far, with {@code leak-detection = sampled}: every so many, one is tracked. */
-    private final AtomicLong largeAllocatedBytes = new AtomicLong();
     private final String description;
     private final SegmentMap segmentMap;
     private final MemoryLimit limit;
@@ -150,7 +149,7 @@ final class EngineAllocator implements Allocator {
         this.segmentSource = new SegmentSource(platform, segmentMap, limit, purgeCounters.failures, segmentByteSize,
                 settings.arenaByteSize());
         this.large = new LargeBlocks(platform, segmentMap, limit, magic, settings, purgeDelayNanos, decommitAfterNanos,
-                purgeByDecommit, purgeCounters, this::purgeQueued);
+                purgeByDecommit, purgeCounters, this::purgeQueued, sampledSites);
         this.heaps = new HeapRegistry(this, settings.virtualThreadHeaps());
         this.recentTables = heaps.recentTables;
         this.remoteFreeBatches = remoteFree.delivery() == RemoteFree.Delivery.BATCHED && !secure
@@ -270,20 +269,10 @@ final class EngineAllocator implements Allocator {
                     AllocationFailedException.NO_ERRNO, reservedBytes(), committedBytes(), null);
         }
         try {
-            long block = large.allocate(byteAlignment, regionByteSize);
-            if (sampledSites != null && isLargeSampleDue(regionByteSize)) {
-                sampledSites.track(block, large.usableSize(lookup.segmentOf(block), block));
-            }
-            return block;
+            return large.allocate(byteAlignment, regionByteSize);
         } catch (PlatformMemoryException e) {
             throw failed(byteSize, e);
         }
-    }
-
-    /** Whether this large allocation crosses a multiple of {@link EngineSettings#LEAK_SAMPLE_LARGE_BYTES}. */
-    private boolean isLargeSampleDue(long regionByteSize) {
-        long after = largeAllocatedBytes.addAndGet(regionByteSize);
-        return after / EngineSettings.LEAK_SAMPLE_LARGE_BYTES != (after - regionByteSize) / EngineSettings.LEAK_SAMPLE_LARGE_BYTES;
     }
 
     private AllocationFailedException failed(long byteSize, PlatformMemoryException cause) {
@@ -390,7 +379,9 @@ final class EngineAllocator implements Allocator {
 
     /**
      * What a checked owner's free does when the push was not the common case. A tracked block is
-     * forgotten after its push: on the owner's thread, nobody can have taken it again yet.
+     * forgotten after its push: on the owner's thread, nobody can have taken it again yet. A
+     * marked page whose tracked blocks are all gone is unmarked here, by its owner, the only
+     * thread that writes the mark.
      */
     private void afterCheckedPush(int pushed, long page, long address, int pageShift) {
         if (pushed == PageDescriptor.NOT_LIVE) {
@@ -398,6 +389,9 @@ final class EngineAllocator implements Allocator {
         }
         if ((pushed & PageDescriptor.SAMPLED_PAGE) != 0 && sampledSites != null) {
             sampledSites.forget(address);
+            if (!sampledSites.holdsTrackedBlocks(page)) {
+                PageDescriptor.clearSampledPlain(page);
+            }
         }
         if ((pushed & PageDescriptor.PUSHED_LOOK) != 0) {
             heaps.local().localFreeSlow(page);

@@ -54,8 +54,8 @@ public record EngineSettings(
         /** None: leak reports have totals only. */
         OFF,
         /**
-         * One in {@link #LEAK_SAMPLE_INTERVAL} allocations that refill a page, and a large allocation
-         * every {@link #LEAK_SAMPLE_LARGE_BYTES} of large allocations.
+         * One in {@link #LEAK_SAMPLE_INTERVAL} allocations that refill a page, and one in
+         * {@link #LEAK_SAMPLE_LARGE_MAPPINGS} large allocations that map a region.
          */
         SAMPLED,
         /** Every allocation: each one costs a stack walk, for debugging. */
@@ -70,11 +70,12 @@ public record EngineSettings(
     public static final int LEAK_SAMPLE_INTERVAL = 512;
 
     /**
-     * With {@link LeakDetection#SAMPLED}, a large allocation is tracked each time this many bytes
-     * of large allocations have been made since the last one: a stack walk costs microseconds,
-     * which a loop of 1 MiB allocations could not absorb at a fixed count.
+     * With {@link LeakDetection#SAMPLED}, one in this many large allocations that map a region
+     * (rather than take one from the cache) is tracked: a leak keeps the cache from refilling, so
+     * it maps; a loop that frees what it allocates hits the cache and is never sampled. A stack
+     * walk costs microseconds, a mapping tens.
      */
-    public static final long LEAK_SAMPLE_LARGE_BYTES = 256L << 20;
+    public static final int LEAK_SAMPLE_LARGE_MAPPINGS = 16;
 
     /** {@link #limitByteSize()} when there is no limit. */
     public static final long NO_LIMIT = Long.MAX_VALUE;

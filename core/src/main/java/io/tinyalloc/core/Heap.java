@@ -187,7 +187,7 @@ final class Heap {
         if (engine.sampledSites != null && --leakSampleCountdown == 0) {
             leakSampleCountdown = EngineSettings.LEAK_SAMPLE_INTERVAL;
             PageDescriptor.markSampledPlain(page); // before the block can be freed by any thread
-            engine.sampledSites.track(block, engine.table.blockByteSize(sizeClass));
+            engine.sampledSites.track(block, engine.table.blockByteSize(sizeClass), page);
         }
         tickIfDue();
         return block;

@@ -89,10 +89,14 @@ final class LargeBlocks {
     private final MemoryLimit limit;
     /** Hardened mode: an inaccessible OS page at the end of every region, after its block. */
     private final long guardByteSize;
+    /** With {@code leak-detection = sampled}: where sampled blocks are tracked; else null. */
+    private final LeakSites sampledSites;
+    /** Mappings left before the next sampled one; under the lock. */
+    private int mappingsUntilSample = EngineSettings.LEAK_SAMPLE_LARGE_MAPPINGS;
 
     LargeBlocks(PlatformMemory platform, SegmentMap segments, MemoryLimit limit, long magic, EngineSettings settings,
             long purgeDelayNanos, long decommitAfterNanos, boolean purgeByDecommit, PurgeCounters purgeCounters,
-            Runnable purgeQueued) {
+            Runnable purgeQueued, LeakSites sampledSites) {
         this.platform = platform;
         this.segments = segments;
         this.limit = limit;
@@ -109,6 +113,7 @@ final class LargeBlocks {
         this.lastFreedAtNanos = System.nanoTime();
         this.decommittedThroughNanos = lastFreedAtNanos;
         this.purgeCounters = purgeCounters;
+        this.sampledSites = sampledSites;
     }
 
     /** Returns the offset of the block from the start of its region. */
@@ -147,14 +152,36 @@ final class LargeBlocks {
             lock.unlock();
         }
         region = map(regionByteSize);
+        long block;
+        boolean sampled;
         lock.lock();
         try {
             misses++;
             makeLive(region, byteAlignment);
-            return SegmentDescriptor.largeBlock(region);
+            block = SegmentDescriptor.largeBlock(region);
+            sampled = isSampleDue();
         } finally {
             lock.unlock();
         }
+        if (sampled) {
+            sampledSites.track(block, usableSize(region, block)); // before any thread can free it
+        }
+        return block;
+    }
+
+    /**
+     * With {@code leak-detection = sampled}: whether this mapping is one of the sampled ones. Only
+     * mappings are sampled, never cache hits. A loop that frees what it allocates is served by
+     * the cache and pays nothing; a leak keeps the cache from refilling, so its allocations map,
+     * and it is sampled in proportion to the regions it holds. A stack walk is microseconds, a
+     * mapping tens (a system call, and a page fault per page touched).
+     */
+    private boolean isSampleDue() {
+        if (sampledSites == null || --mappingsUntilSample > 0) {
+            return false;
+        }
+        mappingsUntilSample = EngineSettings.LEAK_SAMPLE_LARGE_MAPPINGS;
+        return true;
     }
 
     private long map(long regionByteSize) {

@@ -30,6 +30,8 @@ import java.util.stream.Collectors;
  */
 final class LeakSites {
 
+    /** The page of a tracked block that lies in no page: a large block, or any block under {@code all}. */
+    private static final long NO_PAGE = 0;
     /** The deepest stack kept per site: enough to see past a few layers of library code. */
     static final int MAX_FRAMES = 24;
     /** Buckets of the filter: a bit each in the bitmap the free path reads. */
@@ -41,7 +43,7 @@ final class LeakSites {
     private static final int WORD_SHIFT = Integer.numberOfTrailingZeros(Long.SIZE);
     /** Frames of these classes, and of the api package, are the allocator's own: dropped from the top of a site. */
     private static final Set<Class<?>> ENGINE_CLASSES = Set.of(LeakSites.class, LeakTrackingAllocator.class,
-            EngineAllocator.class, Heap.class);
+            EngineAllocator.class, Heap.class, LargeBlocks.class);
     private static final String API_PACKAGE = Allocator.class.getPackageName();
 
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
@@ -51,13 +53,18 @@ final class LeakSites {
     private final long[] presentBits = new long[FILTER_BUCKETS / Long.SIZE];
     private final int[] trackedPerBucket = new int[FILTER_BUCKETS];
     private final ReentrantLock filterLock = new ReentrantLock();
+    /**
+     * Tracked blocks per page descriptor, for the pages that hold any: changed under
+     * {@link #filterLock}, read by the owner to unmark a page ({@link #holdsTrackedBlocks}).
+     */
+    private final Map<Long, Integer> trackedPerPage = new ConcurrentHashMap<>();
 
     /**
      * A tracked block: its size and the frames of its allocation, kept as the walker's frames
      * and turned into {@link StackTraceElement}s only for a report (the conversion is most of
      * a walk's cost).
      */
-    private record Tracked(long byteSize, List<StackWalker.StackFrame> frames) {
+    private record Tracked(long byteSize, long page, List<StackWalker.StackFrame> frames) {
 
         List<StackTraceElement> site() {
             return frames.stream().map(StackWalker.StackFrame::toStackTraceElement).toList();
@@ -71,16 +78,39 @@ final class LeakSites {
 
     /** Records where the calling thread allocated {@code address}, a block of {@code byteSize} usable bytes. */
     void track(long address, long byteSize) {
+        track(address, byteSize, NO_PAGE);
+    }
+
+    /**
+     * {@link #track(long, long)} for a small block of the page whose descriptor is {@code page}:
+     * the page is counted, so that its owner can tell when it holds no tracked block any more.
+     */
+    void track(long address, long byteSize, long page) {
         List<StackWalker.StackFrame> site = callerStack();
         int bucket = bucket(address);
         filterLock.lock();
         try {
-            if (tracked.put(address, new Tracked(byteSize, site)) == null && trackedPerBucket[bucket]++ == 0) {
+            if (tracked.put(address, new Tracked(byteSize, page, site)) != null) {
+                return;
+            }
+            if (trackedPerBucket[bucket]++ == 0) {
                 presentBits[bucket >>> WORD_SHIFT] |= 1L << bucket;
+            }
+            if (page != NO_PAGE) {
+                trackedPerPage.merge(page, 1, Integer::sum);
             }
         } finally {
             filterLock.unlock();
         }
+    }
+
+    /**
+     * Whether a page still holds a tracked block. Its owner asks after a free of a block of a
+     * marked page, and unmarks the page on a no: without that, every later free of the page's
+     * blocks would come here too, long after its tracked blocks were gone.
+     */
+    boolean holdsTrackedBlocks(long page) {
+        return trackedPerPage.containsKey(page);
     }
 
     /** Forgets {@code address} if it was tracked: called on every free, one plain load when it was not. */
@@ -94,8 +124,15 @@ final class LeakSites {
     private void forgetTracked(long address, int bucket) {
         filterLock.lock();
         try {
-            if (tracked.remove(address) != null && --trackedPerBucket[bucket] == 0) {
+            Tracked forgotten = tracked.remove(address);
+            if (forgotten == null) {
+                return;
+            }
+            if (--trackedPerBucket[bucket] == 0) {
                 presentBits[bucket >>> WORD_SHIFT] &= ~(1L << bucket);
+            }
+            if (forgotten.page() != NO_PAGE) {
+                trackedPerPage.computeIfPresent(forgotten.page(), (page, count) -> count == 1 ? null : count - 1);
             }
         } finally {
             filterLock.unlock();

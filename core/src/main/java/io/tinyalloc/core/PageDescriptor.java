@@ -48,8 +48,8 @@ import static io.tinyalloc.core.NativeMemory.putLongPlain;
  * </pre>
  *
  * {@code EXTEND} holds the carving point in bits 0..47 and, in bit 63, {@code SAMPLED}: leak
- * detection tracked a block of the page since it was last assigned, so a free of one of its
- * blocks must look the block up ({@link LeakSites}). The checks of a free
+ * detection tracks a block of the page, so a free of one of its blocks must look the block up
+ * ({@link LeakSites}); the owner sets it, and clears it when it sees the page's last tracked block go. The checks of a free
  * ({@link #pushBlockCheckedPlain}) read it with {@code LOCAL_FREE} and {@code STRIDE_DIVISOR}, the
  * stride in a form that tells a block's start from an interior pointer without a division, and
  * without a lookup in the class table: each of those costs the free path instructions.
@@ -237,6 +237,11 @@ final class PageDescriptor {
     /** Marks the page as holding a block leak detection tracks. Owner only. */
     static void markSampledPlain(long page) {
         putLongPlain(page + EXTEND_NEXT_OFFSET, getLongPlain(page + EXTEND_NEXT_OFFSET) | SAMPLED_BIT);
+    }
+
+    /** Unmarks a page that holds no tracked block any more. Owner only. */
+    static void clearSampledPlain(long page) {
+        putLongPlain(page + EXTEND_NEXT_OFFSET, getLongPlain(page + EXTEND_NEXT_OFFSET) & ~SAMPLED_BIT);
     }
 
     /** Whether the page may hold a tracked block; from any thread, a stale no is covered in {@link LeakSites}. */

@@ -28,8 +28,8 @@ class LeakDetectionTest {
     private static final long LARGE = 1L << 20;
     /** Enough small blocks for many page refills, so that sampling tracks several of them. */
     private static final int MANY_SMALL = 1_000_000;
-    /** Enough large allocations for a few samples. */
-    private static final int MANY_LARGE = (int) (3 * EngineSettings.LEAK_SAMPLE_LARGE_BYTES / LARGE);
+    /** Enough large allocations that map (a leak drains the cache) for a few samples. */
+    private static final int MANY_LARGE = 3 * EngineSettings.LEAK_SAMPLE_LARGE_MAPPINGS;
 
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
     private final Logger logger = (Logger) LoggerFactory.getLogger("io.tinyalloc");
@@ -116,6 +116,49 @@ class LeakDetectionTest {
             assertTrue(allocator.leaks().sites().isEmpty(), "blocks freed remotely still tracked: "
                     + allocator.leaks().format());
         }
+    }
+
+    /**
+     * Guards the unmarking of a page whose tracked blocks are gone: without it, every later free
+     * of the page's blocks would look its block up, and sampling would cost more the longer a
+     * program runs.
+     */
+    @Test
+    void aPageIsUnmarkedOnceItsTrackedBlocksAreFreed() {
+        try (Allocator allocator = CustomEngines.create(s -> s.withLeakDetection(LeakDetection.SAMPLED))) {
+            long[] blocks = leakSmall(allocator, MANY_SMALL);
+            // A sampled block is the one a page refill hands out first: the first block of its page.
+            int first = firstBlockOfAMarkedPage(blocks);
+            long page = pageOf(blocks[first]);
+            int last = first;
+            while (last + 1 < blocks.length && pageOf(blocks[last + 1]) == page) {
+                last++;
+            }
+            for (int i = first; i < last; i++) {
+                allocator.free(blocks[i]);
+            }
+            assertFalse(PageDescriptor.isSampledOpaque(page), "the page of the freed sampled block is still marked");
+            for (int i = 0; i < blocks.length; i++) {
+                if (i < first || i >= last) {
+                    allocator.free(blocks[i]);
+                }
+            }
+            assertTrue(allocator.leaks().sites().isEmpty(), allocator.leaks().format());
+        }
+    }
+
+    private static int firstBlockOfAMarkedPage(long[] blocks) {
+        for (int i = 1; i < blocks.length; i++) {
+            if (pageOf(blocks[i]) != pageOf(blocks[i - 1]) && PageDescriptor.isSampledOpaque(pageOf(blocks[i]))) {
+                return i;
+            }
+        }
+        throw new AssertionError("no page was marked among " + blocks.length + " blocks");
+    }
+
+    private static long pageOf(long block) {
+        long segment = block & -TestEngines.Recipe.DEFAULT.segmentByteSize();
+        return SegmentDescriptor.pageDescriptorOf(segment, block);
     }
 
     @Test
