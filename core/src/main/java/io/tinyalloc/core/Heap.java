@@ -454,13 +454,16 @@ final class Heap {
      * A page has no live block left. The current page of its class is retired, so that a loop
      * that allocates and frees does not give its page back each time; any other page goes back to
      * its segment at once, where any class can take it (still dirty, so without a page fault).
+     * Either way its clock starts at the last tick rather than now, as {@link #retire} explains:
+     * pages empty on frees, and a batch of frees empties many (the mixed batch spent 1.5 % of its
+     * time in the clock).
      */
     private void pageEmptied(long page) {
         int sizeClass = PageDescriptor.sizeClass(page);
         if (currentPage(sizeClass) == page && engine.purgeDelayNanos != 0 && !isOwnerless()) {
             retire(page);
         } else {
-            releasePage(page, sizeClass, System.nanoTime());
+            releasePage(page, sizeClass, lastTickNanos);
         }
     }
 
