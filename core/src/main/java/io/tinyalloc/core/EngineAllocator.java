@@ -615,7 +615,7 @@ final class EngineAllocator implements Allocator {
     }
 
     IllegalStateException corruptedFreeList(long page, long block, long link) {
-        return new IllegalStateException("heap corruption detected: the free " + table.blockByteSize(PageDescriptor.sizeClass(page))
+        return new IllegalStateException("heap corruption detected: the free " + blockByteSizeOf(page)
                 + "-byte block at 0x" + Long.toHexString(block) + " links to 0x" + Long.toHexString(link)
                 + ", not a block of its page: it was written after it was freed, or an overflow reached it;"
                 + " the page's free blocks past it are abandoned (secure = on)");
@@ -661,7 +661,7 @@ final class EngineAllocator implements Allocator {
     private IllegalArgumentException notLive(long page, long address, int pageShift, String call) {
         if (waitsInRemoteBatch(address)) {
             return new IllegalArgumentException(call + "(0x" + Long.toHexString(address) + "): not a live block: the "
-                    + table.blockByteSize(PageDescriptor.sizeClass(page)) + "-byte block is already free (a double free; it waits in a batch"
+                    + blockByteSizeOf(page) + "-byte block is already free (a double free; it waits in a batch"
                     + " of remote frees for its heap)");
         }
         return new IllegalArgumentException(call + "(0x" + Long.toHexString(address) + "): "
@@ -676,11 +676,16 @@ final class EngineAllocator implements Allocator {
         return remoteFreeBatches != null && remoteFreeBatches.isWaiting(address);
     }
 
+    /** The usable size of the blocks of a page in use. */
+    private long blockByteSizeOf(long page) {
+        return table.blockByteSize(PageDescriptor.sizeClass(page));
+    }
+
     private long usableSizeIn(long segment, long address) {
         if (SegmentDescriptor.kind(segment) == SegmentDescriptor.LARGE) {
             return large.usableSize(segment, address);
         }
-        return table.blockByteSize(PageDescriptor.sizeClass(SegmentDescriptor.pageDescriptorOf(segment, address)));
+        return blockByteSizeOf(SegmentDescriptor.pageDescriptorOf(segment, address));
     }
 
     // ------------------------------------------------------------------ checks
@@ -981,9 +986,9 @@ final class EngineAllocator implements Allocator {
         if (sampledSites != null) {
             reportLeaks(leaks());
         }
+        closed = true; // first: a call that sees a CLOSED mode then sees it closed too
         freeMode = CLOSED;
         allocationMode = CLOSED;
-        closed = true;
         OPEN_ENGINES.remove(this);
         if (purger != null) {
             purger.stop();
