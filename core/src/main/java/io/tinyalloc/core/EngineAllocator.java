@@ -96,7 +96,7 @@ final class EngineAllocator implements Allocator {
     private final int ownerFree;
     /*
      * The fast paths read one word each to know both that the allocator is open and which path
-     * to take: a load, a test and a branch fewer per call than reading `closed` and a mode apart.
+     * to take: a load fewer per call than reading `closed` and a mode apart.
      * Volatile for the same reason `closed` is: close() sets them first, then gives the memory back.
      */
     /** {@link #ownerFree}, or {@link #CLOSED}. */
@@ -350,17 +350,15 @@ final class EngineAllocator implements Allocator {
             return;
         }
         int mode = freeMode;
-        // One unsigned test sends CLOSED (-1) and CAREFUL_FREE away: the two common modes stay inline.
-        if (Integer.compareUnsigned(mode, PLAIN_FREE) > 0) {
-            freeClosedOrCarefully(address);
-            return;
+        if (mode == CLOSED) {
+            throw closed(address, "free");
         }
         long segment = segmentOfBlock(address, "free");
         long owner = SegmentDescriptor.ownerOpaque(segment);
         if (SegmentDescriptor.isOwnedBy(owner, Thread.currentThread().threadId())) {
             long page = SegmentDescriptor.pageDescriptorOf(segment, address, owner);
+            int pageShift = SegmentDescriptor.pageShiftOf(owner);
             if (mode == CHECKED_FREE) {
-                int pageShift = SegmentDescriptor.pageShiftOf(owner);
                 int pushed = PageDescriptor.pushBlockCheckedPlain(page, address, linkKey, pageShift);
                 if (pushed != PageDescriptor.PUSHED) {
                     afterCheckedPush(pushed, page, address, pageShift);
@@ -368,23 +366,13 @@ final class EngineAllocator implements Allocator {
                 return;
             }
             forgetIfSampled(page, address);
-            if (PageDescriptor.pushBlockPlain(page, address, linkKey)) {
-                heaps.local().localFreeSlow(page);
+            if (mode == PLAIN_FREE) {
+                if (PageDescriptor.pushBlockPlain(page, address, linkKey)) {
+                    heaps.local().localFreeSlow(page);
+                }
+                return;
             }
-            return;
-        }
-        freeNotOwned(segment, address);
-    }
-
-    /** {@link #free(long)} once the allocator is closed, or in hardened mode or with batched remote frees. */
-    private void freeClosedOrCarefully(long address) {
-        checkOpen(address, "free");
-        long segment = segmentOfBlock(address, "free");
-        long owner = SegmentDescriptor.ownerOpaque(segment);
-        if (SegmentDescriptor.isOwnedBy(owner, Thread.currentThread().threadId())) {
-            long page = SegmentDescriptor.pageDescriptorOf(segment, address, owner);
-            forgetIfSampled(page, address);
-            freeOwnedCarefully(page, address, SegmentDescriptor.pageShiftOf(owner));
+            freeOwnedCarefully(page, address, pageShift);
             return;
         }
         freeNotOwned(segment, address);
@@ -699,9 +687,14 @@ final class EngineAllocator implements Allocator {
     /** {@link #checkOpen()} for a call about a block: the message names the block. */
     private void checkOpen(long address, String call) {
         if (closed) {
-            throw new IllegalStateException(call + "(0x" + Long.toHexString(address)
-                    + "): the allocator is closed, and its memory was given back: " + description);
+            throw closed(address, call);
         }
+    }
+
+    /** What a call about a block throws once the allocator is closed. */
+    private IllegalStateException closed(long address, String call) {
+        return new IllegalStateException(call + "(0x" + Long.toHexString(address)
+                + "): the allocator is closed, and its memory was given back: " + description);
     }
 
     private static void checkSize(long byteSize) {
