@@ -825,21 +825,30 @@ final class EngineAllocator implements Allocator {
         return givePageBack(page, true, false);
     }
 
+    /**
+     * The memory of a page touched since it was last purged, in whole OS pages, from its
+     * {@code DIRTY_END} as the caller read it (the owner plainly, {@code stats()} opaquely).
+     */
+    long dirtyByteSize(long page, long dirtyEnd) {
+        long start = pageStart(page);
+        return dirtyEnd <= start ? 0 : Bits.alignUp(dirtyEnd, osPageByteSize) - start;
+    }
+
     private boolean givePageBack(long page, boolean decommit, boolean stillCommitted) {
         long start = pageStart(page);
-        long end = Bits.alignUp(PageDescriptor.dirtyEnd(page), osPageByteSize);
-        if (end > start) {
+        long dirtyByteSize = dirtyByteSize(page, PageDescriptor.dirtyEnd(page));
+        if (dirtyByteSize > 0) {
             try {
                 if (decommit) {
-                    platform.decommit(start, end - start);
+                    platform.decommit(start, dirtyByteSize);
                 } else {
-                    platform.reset(start, end - start);
+                    platform.reset(start, dirtyByteSize);
                 }
             } catch (PlatformMemoryException e) {
                 purgeCounters.failures.log(e);
                 return false;
             }
-            purgeCounters.record(end - start);
+            purgeCounters.record(dirtyByteSize);
         }
         if (!stillCommitted) {
             PageDescriptor.setDirtyEnd(page, start);

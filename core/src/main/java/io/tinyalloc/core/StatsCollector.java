@@ -69,9 +69,7 @@ final class StatsCollector {
     }
 
     private static long pageCommittedBytes(EngineAllocator engine, long page) {
-        long start = engine.pageStart(page);
-        long dirtyEnd = PageDescriptor.dirtyEndOpaque(page);
-        return dirtyEnd <= start ? 0 : Bits.alignUp(dirtyEnd, engine.osPageByteSize) - start;
+        return engine.dirtyByteSize(page, PageDescriptor.dirtyEndOpaque(page));
     }
 
     /** The committed bytes of the small segments alone, for error messages. */

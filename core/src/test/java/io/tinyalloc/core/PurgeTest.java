@@ -67,9 +67,41 @@ class PurgeTest {
     }
 
     /**
+     * Guards the retired budget being counted in touched bytes rather than in pages: a round of
+     * two blocks in each of many classes, all freed, leaves one emptied page per class, each
+     * touched in part. Those pages stay with their classes, free lists and all, so the next round
+     * takes the block freed last again. With a budget of 16 pages, the pages of the classes past
+     * the 16th went back to their segments and were carved afresh, handing out the block freed
+     * first.
+     */
+    @Test
+    void emptiedPagesOfManyClassesStayWithTheirClassesWhileTheirTouchedMemoryIsWithinTheBudget() {
+        try (Allocator allocator = TestEngines.create(Recipe.DEFAULT.withPurgeDelay(Duration.ofHours(1)))) {
+            long[] sizes = allocator.stats().sizeClasses().stream().mapToLong(AllocatorStats.SizeClassStats::blockByteSize)
+                    .toArray();
+            long[] freedLast = new long[sizes.length];
+            for (int i = 0; i < sizes.length; i++) {
+                long first = allocator.allocate(sizes[i]);
+                freedLast[i] = allocator.allocate(sizes[i]);
+                allocator.free(first);
+                allocator.free(freedLast[i]);
+            }
+            assertTrue(sizes.length > Heap.RETIRED_BUDGET_PAGES, sizes.length + " classes");
+            for (int i = 0; i < sizes.length; i++) {
+                long again = allocator.allocate(sizes[i]);
+                assertEquals(freedLast[i], again, "class " + i + " of " + sizes.length + " (" + sizes[i]
+                        + " bytes) lost its emptied page: 0x" + Long.toHexString(again) + " (expected: 0x"
+                        + Long.toHexString(freedLast[i]) + ", the block freed last)");
+                allocator.free(again);
+            }
+        }
+    }
+
+    /**
      * A thread that filled most of a page of many classes, freed everything and went idle keeps at most
-     * {@link Heap#MAX_RETIRED_PAGES} empty pages with their classes: the others go back and are
-     * purged by the background purger although their owner never calls the allocator again.
+     * {@link Heap#RETIRED_BUDGET_PAGES} pages' worth of touched memory in empty pages with their classes:
+     * the others go back and are purged by the background purger although their owner never calls the
+     * allocator again.
      */
     @Test
     void anIdleThreadKeepsFewEmptyPagesResident() throws Exception {
@@ -91,7 +123,7 @@ class PurgeTest {
             });
             try {
                 emptied.await();
-                long bound = (Heap.MAX_RETIRED_PAGES + 2) * pageByteSize;
+                long bound = (Heap.RETIRED_BUDGET_PAGES + 2) * pageByteSize;
                 long deadline = System.nanoTime() + Purging.DEADLINE.toNanos();
                 long committed = allocator.stats().committedBytes();
                 while (committed > bound && System.nanoTime() < deadline) {
