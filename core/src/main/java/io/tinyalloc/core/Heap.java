@@ -539,6 +539,7 @@ final class Heap {
         }
         PageDescriptor.setList(page, PageDescriptor.ON_NO_LIST);
         retiredDirtyBytes -= engine.dirtyByteSize(page, PageDescriptor.dirtyEnd(page));
+        assert (retiredHead == 0) == (retiredDirtyBytes == 0) : "retired bytes " + retiredDirtyBytes + " out of step";
     }
 
     /** Releases the retired pages that stayed empty for the retire time; forgets those in use again. */
