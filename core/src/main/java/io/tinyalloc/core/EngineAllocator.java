@@ -326,14 +326,7 @@ final class EngineAllocator implements Allocator {
         }
         long moved = allocate(byteSize);
         NativeMemory.copy(address, moved, Math.min(usable, byteSize));
-        if (SegmentDescriptor.kind(segment) == SegmentDescriptor.LARGE) {
-            if (sampledSites != null) {
-                sampledSites.forget(address);
-            }
-            large.freeAfterMove(segment, address);
-        } else {
-            free(address);
-        }
+        free(address);
         return moved;
     }
 

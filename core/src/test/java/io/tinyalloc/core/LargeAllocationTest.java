@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tinyalloc.Allocator;
 import io.tinyalloc.AllocatorStats;
 import io.tinyalloc.core.TestEngines.Recipe;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.SplittableRandom;
@@ -77,6 +78,28 @@ class LargeAllocationTest {
                     "half the size should not take the 1 MiB region: " + last);
             assertEquals(after.largeCacheMisses() + 1, last.largeCacheMisses(), last.toString());
             allocator.free(halfSize);
+        }
+    }
+
+    /**
+     * Guards caching the region a reallocation moved away from dirty, for the purge delay like any
+     * freed region: purged at once, a program that grew its buffers through the same sizes again
+     * faulted every page of them back in.
+     */
+    @Test
+    void theRegionAReallocationMovedAwayFromIsReusedWithoutAPurge() {
+        Recipe recipe = Recipe.DEFAULT.withLargeCache(64 * MiB).withPurgeDelay(Duration.ofHours(1));
+        try (Allocator allocator = TestEngines.create(recipe)) {
+            long buffer = allocator.allocate(ONE_MIB);
+            Patterns.at(buffer, ONE_MIB).fill((byte) 0x5a);
+            long grown = allocator.reallocate(buffer, 2 * ONE_MIB);
+            allocator.free(grown);
+            AllocatorStats before = allocator.stats();
+            long again = allocator.allocate(ONE_MIB);
+            AllocatorStats after = allocator.stats();
+            assertEquals(before.largeCacheHits() + 1, after.largeCacheHits(), "1 MiB again should hit the cache: " + after);
+            assertEquals(0, after.purges(), "nothing should have been purged within the purge delay: " + after);
+            allocator.free(again);
         }
     }
 
