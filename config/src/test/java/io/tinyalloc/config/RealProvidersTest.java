@@ -39,7 +39,7 @@ class RealProvidersTest {
         Assembly assembly = assemble(TestConfs.writeRaw(directory));
 
         assertEquals("platform=linux size-classes=jemalloc(max-size=64 KiB) page-lookup=masking"
-                + " purge=delayed(delay=10 ms, kind=decommit, background=on) page-selection=first-fit remote-free=per-page segment-size=4 MiB"
+                + " purge=delayed(delay=25 ms, kind=decommit, background=on) page-selection=first-fit remote-free=per-page segment-size=4 MiB"
                 + " page-sizes=[64 KiB, 512 KiB] arena-size=256 MiB large-cache=1 GiB/1 s"
                 + " virtual-thread-heaps=" + DEFAULT_VIRTUAL_THREAD_HEAPS + " checks=on limit=off leak-detection=off secure=off",
                 assembly.settings().description());

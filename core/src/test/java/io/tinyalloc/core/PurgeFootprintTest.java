@@ -23,7 +23,10 @@ import org.junit.jupiter.api.Test;
  */
 class PurgeFootprintTest {
 
-    /** The delay of {@code delayed}, and each of the two of {@code decay}: the defaults of both. */
+    /**
+     * The delay of {@code delayed}, and each of the two of {@code decay}: shorter than their
+     * defaults (25 ms), to keep the test short.
+     */
     private static final Duration DELAY = Duration.ofMillis(10);
     /** What the measured delay may exceed twice the policy's before the test fails: scheduling on a busy machine. */
     private static final Duration SLACK = Duration.ofSeconds(1);

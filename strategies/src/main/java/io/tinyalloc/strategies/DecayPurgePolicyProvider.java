@@ -15,14 +15,14 @@ import java.time.Duration;
  *
  * <p>Settings ({@code purge.decay}):
  * <ul>
- *   <li>{@code dirty-delay}: a duration from 0 to 1 h, default 10 ms.
- *   <li>{@code muzzy-delay}: a duration from 0 to 1 h, default 10 ms. With 0 the reset phase is
+ *   <li>{@code dirty-delay}: a duration from 0 to 1 h, default 25 ms.
+ *   <li>{@code muzzy-delay}: a duration from 0 to 1 h, default 25 ms. With 0 the reset phase is
  *       skipped: memory is decommitted after {@code dirty-delay}, as with {@code delayed}.
  * </ul>
  *
  * <p>The defaults keep the 1:1 ratio of jemalloc 5.0 and 5.1 ({@code dirty_decay_ms} and
- * {@code muzzy_decay_ms} both 10 s), on the 10 ms time scale of tinyalloc's {@code delayed}
- * policy: empty memory is decommitted 20 ms after it emptied, twice the delay of
+ * {@code muzzy_decay_ms} both 10 s), on the 25 ms time scale of tinyalloc's {@code delayed}
+ * policy: empty memory is decommitted 50 ms after it emptied, twice the delay of
  * {@code delayed}. jemalloc 5.2 set {@code muzzy_decay_ms} to 0 by default, which here is
  * {@code muzzy-delay = 0}.
  */
@@ -44,7 +44,7 @@ public final class DecayPurgePolicyProvider implements PurgePolicyProvider {
         return NAME;
     }
 
-    /** @return {@code dirty-delay = 10 ms, muzzy-delay = 10 ms} */
+    /** @return {@code dirty-delay = 25 ms, muzzy-delay = 25 ms} */
     @Override
     public Config defaults() {
         return DEFAULTS;

@@ -14,7 +14,7 @@ import java.time.Duration;
  *
  * <p>Settings ({@code purge.delayed}):
  * <ul>
- *   <li>{@code delay}: a duration from 0 to 1 h, default 10 ms.
+ *   <li>{@code delay}: a duration from 0 to 1 h, default 25 ms.
  *   <li>{@code kind}: {@code decommit} (the default: the resident size drops at once) or
  *       {@code reset} (the system takes the memory back when it needs it).
  * </ul>
@@ -36,7 +36,7 @@ public final class DelayedPurgePolicyProvider implements PurgePolicyProvider {
         return NAME;
     }
 
-    /** @return {@code delay = 10 ms, kind = decommit} */
+    /** @return {@code delay = 25 ms, kind = decommit} */
     @Override
     public Config defaults() {
         return DEFAULTS;

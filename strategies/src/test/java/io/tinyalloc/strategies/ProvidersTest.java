@@ -63,10 +63,10 @@ class ProvidersTest {
         assertInstanceOf(NoPurgePolicyProvider.class, found.get("none"));
         assertInstanceOf(DecayPurgePolicyProvider.class, found.get("decay"));
         assertEquals(Set.of("dirty-delay", "muzzy-delay"), keys(found.get("decay").defaults()));
-        assertEquals("10 ms", found.get("decay").defaults().getString("dirty-delay"));
-        assertEquals("10 ms", found.get("decay").defaults().getString("muzzy-delay"));
+        assertEquals("25 ms", found.get("decay").defaults().getString("dirty-delay"));
+        assertEquals("25 ms", found.get("decay").defaults().getString("muzzy-delay"));
         assertEquals(Set.of("delay", "kind"), keys(found.get("delayed").defaults()));
-        assertEquals("10 ms", found.get("delayed").defaults().getString("delay"));
+        assertEquals("25 ms", found.get("delayed").defaults().getString("delay"));
         assertEquals("decommit", found.get("delayed").defaults().getString("kind"));
         assertEquals(Set.of("kind"), keys(found.get("immediate").defaults()));
         assertEquals("decommit", found.get("immediate").defaults().getString("kind"));

@@ -24,10 +24,10 @@ class PurgePoliciesTest {
     private final PurgePolicyProvider decay = new DecayPurgePolicyProvider();
 
     @Test
-    void delayedPurgesAfter10MillisecondsByDecommitByDefault() {
+    void delayedPurgesAfter25MillisecondsByDecommitByDefault() {
         PurgePolicy policy = delayed.create(withDefaults(delayed));
 
-        assertEquals(Duration.ofMillis(10).toNanos(), policy.purgeDelayNanos());
+        assertEquals(Duration.ofMillis(25).toNanos(), policy.purgeDelayNanos());
         assertEquals(PurgeKind.DECOMMIT, policy.purgeKind());
     }
 
@@ -103,12 +103,12 @@ class PurgePoliciesTest {
     }
 
     @Test
-    void decayResetsAfter10MillisecondsThenDecommits10MillisecondsLaterByDefault() {
+    void decayResetsAfter25MillisecondsThenDecommits25MillisecondsLaterByDefault() {
         PurgePolicy policy = decay.create(withDefaults(decay));
 
-        assertEquals(Duration.ofMillis(10).toNanos(), policy.purgeDelayNanos());
+        assertEquals(Duration.ofMillis(25).toNanos(), policy.purgeDelayNanos());
         assertEquals(PurgeKind.RESET, policy.purgeKind());
-        assertEquals(Duration.ofMillis(10).toNanos(), policy.decommitDelayNanos());
+        assertEquals(Duration.ofMillis(25).toNanos(), policy.decommitDelayNanos());
     }
 
     @ParameterizedTest
