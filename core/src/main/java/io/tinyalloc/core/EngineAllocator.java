@@ -326,7 +326,11 @@ final class EngineAllocator implements Allocator {
         }
         long moved = allocate(byteSize);
         NativeMemory.copy(address, moved, Math.min(usable, byteSize));
-        free(address);
+        if (SegmentDescriptor.kind(segment) == SegmentDescriptor.LARGE) {
+            freeLarge(segment, address, true);
+        } else {
+            free(address);
+        }
         return moved;
     }
 
@@ -414,6 +418,21 @@ final class EngineAllocator implements Allocator {
      * With {@code leak-detection = sampled}: forgets a block of a page that holds tracked blocks,
      * before the block is pushed (another thread may take it again right after).
      */
+    /**
+     * Frees a large block, forgetting its site if it was sampled; {@code movedAway} when a
+     * reallocation just copied it elsewhere ({@link LargeBlocks#freeAfterMove}).
+     */
+    private void freeLarge(long segment, long address, boolean movedAway) {
+        if (sampledSites != null) {
+            sampledSites.forget(address);
+        }
+        if (movedAway) {
+            large.freeAfterMove(segment, address);
+        } else {
+            large.free(segment, address);
+        }
+    }
+
     private void forgetIfSampled(long page, long address) {
         if (sampledSites != null && PageDescriptor.isSampledOpaque(page)) {
             sampledSites.forget(address);
@@ -426,10 +445,7 @@ final class EngineAllocator implements Allocator {
      */
     private void freeNotOwned(long segment, long address) {
         if (SegmentDescriptor.kind(segment) == SegmentDescriptor.LARGE) {
-            if (sampledSites != null) {
-                sampledSites.forget(address);
-            }
-            large.free(segment, address);
+            freeLarge(segment, address, false);
             return;
         }
         long page = SegmentDescriptor.pageDescriptorOf(segment, address);

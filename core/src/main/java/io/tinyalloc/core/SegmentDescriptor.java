@@ -31,7 +31,8 @@ import static io.tinyalloc.core.NativeMemory.putLongRelease;
  *       88     8  AGE_NEXT          link in the large cache's list of regions, oldest first (large)
  *       96     8  AGE_PREV          (same list)
  *      104     4  LARGE_STATE       {@link #LARGE_LIVE} or {@link #LARGE_CACHED} (large)
- *      108    20  (reserved)
+ *      108     4  LARGE_REUSED      1 once the cache served the region again: its size came back (large)
+ *      112    16  (reserved)
  *      128     *  page descriptors, {@link PageDescriptor#BYTE_SIZE} bytes each (small)
  * </pre>
  *
@@ -69,6 +70,7 @@ final class SegmentDescriptor {
     static final long AGE_NEXT_OFFSET = 88;
     static final long AGE_PREV_OFFSET = 96;
     static final long LARGE_STATE_OFFSET = 104;
+    static final long LARGE_REUSED_OFFSET = 108;
     static final long PAGES_OFFSET = 128;
 
     /** The header of a segment without its page descriptors. */
@@ -96,7 +98,8 @@ final class SegmentDescriptor {
         for (long offset : longFields) {
             check(offset % Long.BYTES == 0, "long field at " + offset + " is not 8-byte aligned");
         }
-        check(LARGE_STATE_OFFSET + Integer.BYTES <= PAGES_OFFSET, "fixed fields overlap the page descriptors");
+        check(LARGE_STATE_OFFSET + Integer.BYTES <= LARGE_REUSED_OFFSET, "LARGE_STATE overlaps LARGE_REUSED");
+        check(LARGE_REUSED_OFFSET + Integer.BYTES <= PAGES_OFFSET, "fixed fields overlap the page descriptors");
         check(PAGES_OFFSET % PageDescriptor.BYTE_SIZE == 0 || PAGES_OFFSET % Long.BYTES == 0,
                 "page descriptors are not aligned");
     }
@@ -259,7 +262,16 @@ final class SegmentDescriptor {
         putLongPlain(segment + BYTE_SIZE_OFFSET, byteSize);
         putLongPlain(segment + LARGE_BLOCK_OFFSET, block);
         putLongPlain(segment + LARGE_FREED_AT_OFFSET, 0);
+        putIntPlain(segment + LARGE_REUSED_OFFSET, 0);
         setOwnerThreadIdRelease(segment, NO_OWNER);
+    }
+
+    static boolean largeReused(long segment) {
+        return getIntPlain(segment + LARGE_REUSED_OFFSET) != 0;
+    }
+
+    static void setLargeReused(long segment) {
+        putIntPlain(segment + LARGE_REUSED_OFFSET, 1);
     }
 
     static boolean largeDirty(long segment) {

@@ -31,6 +31,8 @@ class LargeAllocationTest {
      * pages), summed over the live and cached blocks of the bounded-cache test.
      */
     private static final long OVERHEAD_SLACK_BYTES = 2 * MiB;
+    /** A cache that nothing leaves by age or by the purge delay while a test runs. */
+    private static final Recipe LONG_DELAY_CACHE = Recipe.DEFAULT.withLargeCache(64 * MiB).withPurgeDelay(Duration.ofHours(1));
 
     @Test
     void aRepeatedOneMiBAllocationIsServedFromTheCache() {
@@ -82,15 +84,15 @@ class LargeAllocationTest {
     }
 
     /**
-     * Guards caching the region a reallocation moved away from dirty, for the purge delay like any
-     * freed region: purged at once, a program that grew its buffers through the same sizes again
+     * Guards caching dirty a region that a reallocation moved away from once the cache had served
+     * it before: purged at once, a program that grew its buffers through the same sizes again
      * faulted every page of them back in.
      */
     @Test
-    void theRegionAReallocationMovedAwayFromIsReusedWithoutAPurge() {
-        Recipe recipe = Recipe.DEFAULT.withLargeCache(64 * MiB).withPurgeDelay(Duration.ofHours(1));
-        try (Allocator allocator = TestEngines.create(recipe)) {
-            long buffer = allocator.allocate(ONE_MIB);
+    void aReusedRegionThatAReallocationMovedAwayFromIsCachedDirty() {
+        try (Allocator allocator = TestEngines.create(LONG_DELAY_CACHE)) {
+            allocator.free(allocator.allocate(ONE_MIB));
+            long buffer = allocator.allocate(ONE_MIB); // the cache serves the region again
             Patterns.at(buffer, ONE_MIB).fill((byte) 0x5a);
             long grown = allocator.reallocate(buffer, 2 * ONE_MIB);
             allocator.free(grown);
@@ -100,6 +102,24 @@ class LargeAllocationTest {
             assertEquals(before.largeCacheHits() + 1, after.largeCacheHits(), "1 MiB again should hit the cache: " + after);
             assertEquals(0, after.purges(), "nothing should have been purged within the purge delay: " + after);
             allocator.free(again);
+        }
+    }
+
+    /**
+     * Guards purging at once a region mapped for a block that a reallocation then moved away from:
+     * a buffer grown once rarely comes back to its old sizes, and keeping the region resident for
+     * the purge delay raised a replay's peak committed bytes.
+     */
+    @Test
+    void aFreshRegionThatAReallocationMovedAwayFromIsPurgedAtOnce() {
+        try (Allocator allocator = TestEngines.create(LONG_DELAY_CACHE)) {
+            long buffer = allocator.allocate(ONE_MIB);
+            Patterns.fill(buffer, ONE_MIB, 1);
+            long grown = allocator.reallocate(buffer, 2 * ONE_MIB);
+            AllocatorStats after = allocator.stats();
+            assertEquals(1, after.purges(), "the 1 MiB region should have been purged: " + after);
+            assertEquals(-1, Patterns.firstMismatch(grown, ONE_MIB, 1), "the contents should have moved");
+            allocator.free(grown);
         }
     }
 
