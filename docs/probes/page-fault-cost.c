@@ -1,7 +1,7 @@
 /*
- * What the machine charges for the operations a purge policy trades against each other: a first
- * touch of an anonymous page (a page fault), madvise(MADV_DONTNEED) and madvise(MADV_FREE), a
- * touch after MADV_FREE, and a plain system call. docs/benchmarks.md quotes its output.
+ * What the machine charges for the operations a purge policy trades against each other:
+ * madvise(MADV_DONTNEED) and the page fault of the next touch, madvise(MADV_FREE) and the next
+ * touch, and a plain system call. docs/benchmarks.md quotes its output.
  *
  *   gcc -O2 -o /tmp/page-fault-cost docs/probes/page-fault-cost.c && /tmp/page-fault-cost
  */
@@ -26,6 +26,18 @@ static void touch_every_page(volatile char *p, size_t bytes, size_t page) {
     }
 }
 
+/* Times touching every page after advice (or none, for a fresh mapping); returns ns per page. */
+static double advise_then_touch(char *p, size_t pages, size_t page, int advice, double *advise_ns_per_page) {
+    touch_every_page(p, pages * page, page);
+    double t0 = now_ns();
+    madvise(p, pages * page, advice);
+    double t1 = now_ns();
+    touch_every_page(p, pages * page, page);
+    double t2 = now_ns();
+    *advise_ns_per_page = (t1 - t0) / pages;
+    return (t2 - t1) / pages;
+}
+
 int main(void) {
     size_t page = (size_t) sysconf(_SC_PAGESIZE);
     size_t pages = MAPPING_BYTES / page;
@@ -34,24 +46,14 @@ int main(void) {
         perror("mmap");
         return 1;
     }
+    double advise_ns;
     for (int round = 0; round < ROUNDS; round++) {
-        double t0 = now_ns();
-        touch_every_page(p, MAPPING_BYTES, page);
-        double t1 = now_ns();
-        madvise(p, MAPPING_BYTES, MADV_DONTNEED);
-        double t2 = now_ns();
-        printf("first touch (page fault): %6.0f ns/page   MADV_DONTNEED: %5.0f ns/page\n",
-               (t1 - t0) / pages, (t2 - t1) / pages);
+        double touch_ns = advise_then_touch(p, pages, page, MADV_DONTNEED, &advise_ns);
+        printf("MADV_DONTNEED: %5.0f ns/page   touch after it (a page fault): %6.0f ns/page\n", advise_ns, touch_ns);
     }
     for (int round = 0; round < ROUNDS; round++) {
-        touch_every_page(p, MAPPING_BYTES, page);
-        double t0 = now_ns();
-        madvise(p, MAPPING_BYTES, MADV_FREE);
-        double t1 = now_ns();
-        touch_every_page(p, MAPPING_BYTES, page);
-        double t2 = now_ns();
-        printf("MADV_FREE: %5.0f ns/page   touch after MADV_FREE: %6.0f ns/page\n",
-               (t1 - t0) / pages, (t2 - t1) / pages);
+        double touch_ns = advise_then_touch(p, pages, page, MADV_FREE, &advise_ns);
+        printf("MADV_FREE:     %5.0f ns/page   touch after it:                %6.0f ns/page\n", advise_ns, touch_ns);
     }
     double t0 = now_ns();
     for (int i = 0; i < SYSCALLS; i++) {
