@@ -118,12 +118,17 @@ class DecayPurgeTest {
                             + committedWhileReset + " before");
             freeAll(allocator, blocks);
 
+            // All the pages of the first round but one: the page the class holds as its current
+            // page stays retired with it, and the retired pages of a thread that stopped
+            // allocating are released at its next tick, not by the purger. When the first round
+            // caught exactly the minimum, that page may be one of them.
+            long minimumReArmed = Math.min(minimumPages, firstRound.size() - 1);
             platform.awaitPurges(byRange -> firstRound.keySet().stream()
-                    .filter(start -> byRange.get(start).size() == 2).count() >= minimumPages);
+                    .filter(start -> byRange.get(start).size() == 2).count() >= minimumReArmed);
             Map<Long, List<Kind>> secondRound = platform.purgesAfter(WATCH);
 
             long reArmed = firstRound.keySet().stream().filter(start -> secondRound.get(start).size() == 2).count();
-            assertTrue(reArmed >= minimumPages, reArmed + " pages reset again after their reuse: " + secondRound);
+            assertTrue(reArmed >= minimumReArmed, reArmed + " pages reset again after their reuse: " + secondRound);
             secondRound.forEach((start, kinds) -> assertTrue(kinds.stream().allMatch(Kind.RESET::equals),
                     "purges of the page at 0x" + Long.toHexString(start) + " within an hour's decommit delay: " + kinds));
         }
