@@ -1,5 +1,6 @@
 package io.tinyalloc.bench.trace;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -30,10 +31,14 @@ class ShippedTracesTest {
         assertMatches(row);
     }
 
-    @ParameterizedTest
-    @MethodSource("shared")
-    void sharedTraceMatchesItsRow(TraceTables.Row row) {
-        assertMatches(row);
+    /**
+     * Not a parameterized test: a user's clone has no {@code ../shared}, and a parameterized test
+     * with no arguments is an error in JUnit 5.11, where this one is skipped.
+     */
+    @Test
+    void sharedTracesMatchTheirRows() {
+        assumeTrue(TraceLibrary.ofRepository().sharedFolder().isPresent(), "no ../shared/traces here");
+        assertAll(shared().stream().map(row -> () -> assertMatches(row)));
     }
 
     @Test
