@@ -415,10 +415,6 @@ final class EngineAllocator implements Allocator {
     }
 
     /**
-     * With {@code leak-detection = sampled}: forgets a block of a page that holds tracked blocks,
-     * before the block is pushed (another thread may take it again right after).
-     */
-    /**
      * Frees a large block, forgetting its site if it was sampled; {@code movedAway} when a
      * reallocation just copied it elsewhere ({@link LargeBlocks#freeAfterMove}).
      */
@@ -433,6 +429,10 @@ final class EngineAllocator implements Allocator {
         }
     }
 
+    /**
+     * With {@code leak-detection = sampled}: forgets a block of a page that holds tracked blocks,
+     * before the block is pushed (another thread may take it again right after).
+     */
     private void forgetIfSampled(long page, long address) {
         if (sampledSites != null && PageDescriptor.isSampledOpaque(page)) {
             sampledSites.forget(address);
