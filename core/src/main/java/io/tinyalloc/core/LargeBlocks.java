@@ -289,7 +289,7 @@ final class LargeBlocks {
      * the python trace peaked 5 % higher without this). A region the cache had served before is
      * cached dirty like any other: its size came back, so the program grows its buffers through
      * the same sizes again, and purging made every such reuse fault the region back in page by
-     * page (11 µs a page on this project's benchmark machines, where the sqlite replay ran 4x
+     * page (10.5 µs a page on this project's benchmark machines, where the sqlite replay ran 4x
      * slower for it).
      */
     void freeAfterMove(long region, long block) {

@@ -93,8 +93,9 @@ class LargeAllocationTest {
         try (Allocator allocator = TestEngines.create(LONG_DELAY_CACHE)) {
             allocator.free(allocator.allocate(ONE_MIB));
             long buffer = allocator.allocate(ONE_MIB); // the cache serves the region again
-            Patterns.at(buffer, ONE_MIB).fill((byte) 0x5a);
+            Patterns.fill(buffer, ONE_MIB, 1);
             long grown = allocator.reallocate(buffer, 2 * ONE_MIB);
+            assertEquals(-1, Patterns.firstMismatch(grown, ONE_MIB, 1), "the contents should have moved");
             allocator.free(grown);
             AllocatorStats before = allocator.stats();
             long again = allocator.allocate(ONE_MIB);
